@@ -1,0 +1,16 @@
+/**
+ * Who is calling. The gateway establishes it once (JWT or guest token) and forwards it to
+ * subgraphs in headers signed with INTERNAL_SECRET; subgraphs trust nothing else.
+ */
+export type Role = 'customer' | 'admin';
+
+export type Identity =
+  | { kind: 'anonymous' }
+  | { kind: 'user'; userId: string; role: Role; expiresAt: number }
+  | { kind: 'guest'; guestId: string; expiresAt: number }
+  /** Another service of this platform, calling an internal operation. */
+  | { kind: 'service'; service: string };
+
+export const ANONYMOUS: Identity = { kind: 'anonymous' };
+
+export const isAdmin = (identity: Identity): boolean => identity.kind === 'user' && identity.role === 'admin';

@@ -1,0 +1,4 @@
+export * from './identity.ts';
+export * from './tokens.ts';
+export * from './signed-identity.ts';
+export * from './internal-client.ts';

@@ -1,0 +1,129 @@
+/**
+ * One configuration loader for every service. Each service declares the variables it reads as a
+ * zod object; `loadConfig` validates `process.env` (or a given env) against it and stops start-up
+ * with a message naming every missing or invalid variable. No other module reads `process.env`.
+ */
+import { z } from 'zod';
+
+export { z };
+
+export type Env = Record<string, string | undefined>;
+
+/** Thrown when configuration is invalid; its message names each offending variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates `env` against `shape` (variable name -> zod type) and returns the typed values. */
+export function loadConfig<S extends z.ZodRawShape>(shape: S, env: Env = process.env): z.infer<z.ZodObject<S>> {
+  const values: Record<string, unknown> = {};
+  for (const key of Object.keys(shape)) {
+    const raw = env[key];
+    values[key] = raw === undefined || raw === '' ? undefined : raw;
+  }
+  const parsed = z.object(shape).safeParse(values);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '?');
+        const shown = values[name] === undefined ? 'missing' : `got ${JSON.stringify(values[name])}`;
+        return `${name}: ${issue.message} (${shown})`;
+      }),
+    );
+  }
+  return parsed.data;
+}
+
+/** Development defaults. They are safe only on a developer's machine; production sets its own. */
+export const DEV_DEFAULTS = {
+  DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/cart_platform',
+  REDIS_URL: 'redis://127.0.0.1:6379/0',
+  AUTH_JWT_SECRET: 'dev-only-jwt-secret-change-me-0123456789',
+  INTERNAL_SECRET: 'dev-only-internal-secret-change-me-0123456789',
+} as const;
+
+export const SUBGRAPHS = ['cart', 'product', 'pricing', 'order'] as const;
+export type SubgraphName = (typeof SUBGRAPHS)[number];
+
+export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
+  gateway: 4000,
+  cart: 4001,
+  product: 4002,
+  pricing: 4003,
+  order: 4004,
+};
+
+/** The Postgres schema each subgraph owns. */
+export const PG_SCHEMAS: Record<SubgraphName, string> = {
+  cart: 'cart',
+  product: 'catalog',
+  pricing: 'pricing',
+  order: 'orders',
+};
+
+const port = z.coerce.number().int().min(0).max(65535);
+const secret = z.string().min(32, 'must be at least 32 characters');
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Reusable zod types for variables several services share. */
+export const vars = {
+  port,
+  secret,
+  bool,
+  url: z.string().url(),
+  postgresUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL'),
+  positiveInt: z.coerce.number().int().positive(),
+  nonNegativeInt: z.coerce.number().int().min(0),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code'),
+  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code'),
+};
+
+/** The database URL of one subgraph: `<SUBGRAPH>_DATABASE_URL`, else `DATABASE_URL`, else the dev default. */
+export function databaseUrlFor(subgraph: SubgraphName, env: Env = process.env): string {
+  const specific = env[`${subgraph.toUpperCase()}_DATABASE_URL`];
+  const url = specific || env.DATABASE_URL || DEV_DEFAULTS.DATABASE_URL;
+  const result = vars.postgresUrl.safeParse(url);
+  if (!result.success) {
+    const name = specific ? `${subgraph.toUpperCase()}_DATABASE_URL` : 'DATABASE_URL';
+    throw new ConfigError([`${name}: must be a postgres:// URL`]);
+  }
+  return url;
+}
+
+/** Settings every service shares: Redis, secrets, logging. */
+export const commonShape = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: vars.logLevel.default('info'),
+  LOG_PRETTY: bool.optional(),
+  REDIS_URL: vars.redisUrl.default(DEV_DEFAULTS.REDIS_URL),
+  REDIS_KEY_PREFIX: z.string().default('cp:'),
+  REDIS_COMMAND_TIMEOUT_MS: vars.positiveInt.default(250),
+  AUTH_JWT_SECRET: secret.default(DEV_DEFAULTS.AUTH_JWT_SECRET),
+  INTERNAL_SECRET: secret.default(DEV_DEFAULTS.INTERNAL_SECRET),
+  STORE_CURRENCY: vars.currency.default('SGD'),
+  DEFAULT_COUNTRY: vars.country.default('SG'),
+};
+
+/** The URL of each subgraph, from `<SUBGRAPH>_URL` or localhost with the configured/default port. */
+export const subgraphUrlShape = {
+  CART_URL: vars.url.default(`http://127.0.0.1:${DEFAULT_PORTS.cart}/graphql`),
+  PRODUCT_URL: vars.url.default(`http://127.0.0.1:${DEFAULT_PORTS.product}/graphql`),
+  PRICING_URL: vars.url.default(`http://127.0.0.1:${DEFAULT_PORTS.pricing}/graphql`),
+  ORDER_URL: vars.url.default(`http://127.0.0.1:${DEFAULT_PORTS.order}/graphql`),
+};
+
+/** Refuses the development secrets when NODE_ENV=production. */
+export function assertProductionSecrets(config: { NODE_ENV: string; AUTH_JWT_SECRET: string; INTERNAL_SECRET: string }): void {
+  if (config.NODE_ENV !== 'production') return;
+  const problems: string[] = [];
+  if (config.AUTH_JWT_SECRET === DEV_DEFAULTS.AUTH_JWT_SECRET) problems.push('AUTH_JWT_SECRET: the development default is not allowed in production');
+  if (config.INTERNAL_SECRET === DEV_DEFAULTS.INTERNAL_SECRET) problems.push('INTERNAL_SECRET: the development default is not allowed in production');
+  if (problems.length) throw new ConfigError(problems);
+}

@@ -1,0 +1,39 @@
+/**
+ * The one logger: pino, JSON in production, one readable line per event for humans
+ * (`LOG_PRETTY=true`, the default outside production). Secrets in headers are redacted.
+ */
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger };
+
+export interface LoggerSettings {
+  level?: string;
+  pretty?: boolean;
+}
+
+const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+
+/** A compact human line: `12:00:01.123 INFO  message key=value`, written synchronously to stdout. */
+function prettyStream(): pino.DestinationStream {
+  return {
+    write(line: string) {
+      const { level, time, msg, service: _service, pid: _pid, hostname: _host, err, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      const at = new Date(Number(time)).toISOString().slice(11, 23);
+      const extras = Object.entries(rest)
+        .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        .join(' ');
+      const errText = err && typeof err === 'object' ? ` ${(err as { stack?: string; message?: string }).stack ?? (err as { message?: string }).message}` : '';
+      process.stdout.write(`${at} ${(LEVEL_NAMES[Number(level)] ?? String(level)).padEnd(5)} ${msg ?? ''}${extras ? ` ${extras}` : ''}${errText}\n`);
+    },
+  };
+}
+
+/** Creates the logger of one service. */
+export function createLogger(service: string, settings: LoggerSettings = {}): Logger {
+  const options: LoggerOptions = {
+    level: settings.level ?? 'info',
+    base: { service },
+    redact: { paths: ['req.headers.authorization', 'req.headers["x-guest-token"]', 'headers.authorization'], censor: '[redacted]' },
+  };
+  return settings.pretty ? pino(options, prettyStream()) : pino(options);
+}
