@@ -127,3 +127,38 @@ export function assertProductionSecrets(config: { NODE_ENV: string; AUTH_JWT_SEC
   if (config.INTERNAL_SECRET === DEV_DEFAULTS.INTERNAL_SECRET) problems.push('INTERNAL_SECRET: the development default is not allowed in production');
   if (problems.length) throw new ConfigError(problems);
 }
+
+/**
+ * Loads the configuration of one subgraph: the common settings, its port (`<NAME>_PORT`), its
+ * database URL (`<NAME>_DATABASE_URL` or `DATABASE_URL`), pool size, and its own extra variables.
+ */
+export function loadSubgraphConfig<S extends z.ZodRawShape>(name: SubgraphName, extra: S, env: Env = process.env) {
+  const problems: string[] = [];
+  const collect = <T>(load: () => T): T | undefined => {
+    try {
+      return load();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const portVar = `${name.toUpperCase()}_PORT`;
+  const base = collect(() =>
+    loadConfig(
+      {
+        ...commonShape,
+        HOST: z.string().default('0.0.0.0'),
+        PORT: port.default(DEFAULT_PORTS[name]),
+        DATABASE_POOL_SIZE: vars.positiveInt.default(10),
+        DATABASE_ACQUIRE_TIMEOUT_MS: vars.positiveInt.default(5_000),
+      },
+      { ...env, PORT: env[portVar] },
+    ),
+  );
+  const own = collect(() => loadConfig(extra, env));
+  const databaseUrl = collect(() => databaseUrlFor(name, env));
+  if (problems.length || !base || !own || !databaseUrl) throw new ConfigError(problems.map((p) => p.replace(/^PORT:/, `${portVar}:`)));
+  assertProductionSecrets(base);
+  return { ...base, ...own, name, databaseUrl, pgSchema: PG_SCHEMAS[name] };
+}

@@ -77,3 +77,7 @@ export function maskError(formatted: GraphQLFormattedError, onInternal?: (error:
     extensions,
   };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** True for a well-formed UUID, the shape of every entity id; check before it reaches SQL. */
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);

@@ -1,0 +1,127 @@
+/**
+ * The gateway process: Apollo Gateway over the static supergraph in `schema/`, served by
+ * Apollo Server through the shared HTTP front, with identity verification, signed forwarding,
+ * query limits, error masking, `/health`, `/ready` and `/metrics`.
+ */
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { maskError } from '@platform/errors';
+import type { Logger } from '@platform/logger';
+import { closeRedis, createRedis, pingRedis, type Redis } from '@platform/redis';
+import { createHttpServer, createMetrics, listen, runReadiness, type RunningService } from '@platform/server';
+import type { GatewayConfig } from './config.ts';
+import { keepAliveFetcher, SignedDataSource, type GatewayContext } from './datasource.ts';
+import { identityFromRequest } from './identity.ts';
+
+export interface RunningGateway extends RunningService {
+  redis: Redis;
+}
+
+/** Query limits shared by HTTP operations and (later) subscription documents. */
+export function createArmor(config: GatewayConfig) {
+  return new ApolloArmor({
+    maxDepth: { n: config.MAX_QUERY_DEPTH },
+    maxAliases: { n: 30 },
+    costLimit: { maxCost: 20_000 },
+    maxDirectives: { n: 50 },
+    maxTokens: { n: 5_000 },
+    blockFieldSuggestion: { enabled: true },
+  });
+}
+
+/** Asks a subgraph for its readiness report; `undefined` when it does not answer. */
+async function subgraphReadiness(url: string): Promise<{ status: string; checks: Record<string, string> } | undefined> {
+  try {
+    const response = await fetch(new URL('/ready', url), { signal: AbortSignal.timeout(1_000) });
+    return (await response.json()) as { status: string; checks: Record<string, string> };
+  } catch {
+    return undefined;
+  }
+}
+
+function corsHandler(origins: string[]) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    const origin = req.headers.origin;
+    if (origin && (origins.length === 0 || origins.includes(origin))) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'origin');
+      res.setHeader('access-control-allow-headers', 'content-type, authorization, x-guest-token, apollo-require-preflight');
+      res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+      res.setHeader('access-control-max-age', '600');
+    }
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204).end();
+      return true;
+    }
+    return false;
+  };
+}
+
+/** Starts the gateway on `config.GATEWAY_PORT` (0 picks a free port). */
+export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+  const metrics = createMetrics('gateway');
+  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
+  const { fetcher, close: closeFetcher } = keepAliveFetcher(config.SUBGRAPH_TIMEOUT_MS);
+  const gateway = new ApolloGateway({
+    supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
+    // URLs come from configuration, never from the committed supergraph.
+    buildService: ({ name, url }) => new SignedDataSource({ url: config.subgraphUrls[name] ?? url!, fetcher }, config.INTERNAL_SECRET),
+    logger,
+  });
+  const armor = createArmor(config).protect();
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError: (formatted) => maskError(formatted, (e) => logger.warn({ error: e }, 'masked internal error')),
+    includeStacktraceInErrorResponses: false,
+    introspection: config.NODE_ENV !== 'production',
+    csrfPrevention: true,
+    logger,
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...armor.plugins],
+    validationRules: armor.validationRules,
+  });
+
+  const server = createHttpServer<GatewayContext>({
+    apollo,
+    logger,
+    before: corsHandler(config.corsOrigins),
+    context: async (req) => ({ identity: await identityFromRequest(req.headers, config.AUTH_JWT_SECRET) }),
+    observe: metrics.observeHttp,
+    routes: {
+      '/health': () => ({ body: { status: 'ok', service: 'gateway' } }),
+      '/ready': async () => {
+        // One round of subgraph reports: Postgres is up when every subgraph reaches its database.
+        const reports = Object.fromEntries(await Promise.all(Object.entries(config.subgraphUrls).map(async ([name, url]) => [name, await subgraphReadiness(url)] as const)));
+        const report = await runReadiness({
+          required: {
+            ...Object.fromEntries(Object.entries(reports).map(([name, r]) => [name, async () => r !== undefined && r.status !== 'unavailable'])),
+            postgres: async () => Object.values(reports).every((r) => r?.checks.postgres === 'up'),
+          },
+          optional: { redis: () => pingRedis(redis) },
+        });
+        return { status: report.ready ? 200 : 503, body: { service: 'gateway', status: report.status, checks: report.checks } };
+      },
+      '/metrics': async () => ({ body: await metrics.registry.metrics(), contentType: metrics.registry.contentType }),
+    },
+  });
+  apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: server }));
+  await apollo.start();
+  const port = await listen(server, config.GATEWAY_PORT, config.HOST);
+  logger.info({ port }, 'gateway listening');
+  return {
+    name: 'gateway',
+    port,
+    url: `http://127.0.0.1:${port}/graphql`,
+    metrics,
+    redis,
+    async stop() {
+      await apollo.stop();
+      await closeFetcher();
+      await closeRedis(redis);
+    },
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * A small node:http front for Apollo Server: GraphQL at `/graphql` (POST, and GET for queries),
+ * plus plain JSON routes (`/health`, `/ready`, `/metrics`, `/internal/*`). No web framework:
+ * Apollo needs only `executeHTTPGraphQLRequest`, and the other routes are a handful of lines.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { Logger } from '@platform/logger';
+
+export const MAX_BODY_BYTES = 1_000_000;
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RouteResult {
+  status?: number;
+  body: unknown;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+export type Route = (req: IncomingMessage, body: unknown) => Promise<RouteResult> | RouteResult;
+
+/** Reads a request body up to `MAX_BODY_BYTES` and parses it as JSON when it is JSON. */
+export async function readBody(req: IncomingMessage): Promise<unknown> {
+  if (req.method === 'GET' || req.method === 'HEAD') return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return undefined;
+  const type = req.headers['content-type'] ?? '';
+  if (!type.includes('json')) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'malformed JSON body');
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json', headers: Record<string, string> = {}) {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': contentType, ...headers });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+export interface HttpAppOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  /** Builds the per-request context; may throw `HttpError` (e.g. 401 for a bad signature). */
+  context: (req: IncomingMessage) => Promise<TContext>;
+  /** Exact-path routes such as `/health`; `/internal/` routes are matched by prefix. */
+  routes?: Record<string, Route>;
+  logger: Logger;
+  /** Called once per request with method, route label, status and seconds taken. */
+  observe?: (route: string, method: string, status: number, seconds: number) => void;
+  /** Extra handling before routing (e.g. CORS); returns true when it answered the request. */
+  before?: (req: IncomingMessage, res: ServerResponse) => boolean;
+}
+
+/** Creates (but does not start) the HTTP server. */
+export function createHttpServer<TContext extends BaseContext>(options: HttpAppOptions<TContext>): http.Server {
+  const { apollo, routes = {}, logger } = options;
+  const server = http.createServer(async (req, res) => {
+    const started = process.hrtime.bigint();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let label = url.pathname.startsWith('/internal/') ? '/internal' : url.pathname;
+    res.on('finish', () => options.observe?.(label, req.method ?? 'GET', res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    try {
+      if (options.before?.(req, res)) return;
+      if (url.pathname === '/graphql') {
+        label = '/graphql';
+        const body = await readBody(req);
+        const headers = new HeaderMap();
+        for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+        const response = await apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
+          context: () => options.context(req),
+        });
+        for (const [key, value] of response.headers) res.setHeader(key, value);
+        res.statusCode = response.status ?? 200;
+        if (response.body.kind === 'complete') return void res.end(response.body.string);
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        return void res.end();
+      }
+      const route = routes[url.pathname] ?? (url.pathname.startsWith('/internal/') ? routes['/internal/*'] : undefined);
+      if (!route) return send(res, 404, { error: 'not found' });
+      const result = await route(req, await readBody(req));
+      send(res, result.status ?? 200, result.body, result.contentType, result.headers);
+    } catch (error) {
+      if (error instanceof HttpError) {
+        // Context failures on /graphql answer in GraphQL's shape so clients can read the code.
+        const body = label === '/graphql' ? { errors: [{ message: error.message, extensions: { code: error.code ?? 'BAD_REQUEST' } }] } : { error: error.message, code: error.code };
+        return send(res, error.status, body);
+      }
+      logger.error({ err: error, path: url.pathname }, 'unhandled request error');
+      send(res, 500, label === '/graphql' ? { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } : { error: 'internal error' });
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
+}
+
+/** Starts listening and resolves with the bound port (use port 0 for a free one). */
+export function listen(server: http.Server, port: number, host = '0.0.0.0'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}

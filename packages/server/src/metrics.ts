@@ -1,0 +1,38 @@
+/**
+ * Prometheus metrics (prom-client), one registry per service: process defaults plus an HTTP
+ * duration histogram labelled by route, method and status.
+ */
+import { Registry, Histogram, Counter, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  observeHttp(route: string, method: string, status: number, seconds: number): void;
+  /** Counters a service registers for its own events (cache hits, deliveries, ...). */
+  counter(name: string, help: string, labelNames?: string[]): Counter<string>;
+}
+
+/** Creates the registry of one service. */
+export function createMetrics(service: string): Metrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  const http = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by route, method and status',
+    labelNames: ['route', 'method', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const counters = new Map<string, Counter<string>>();
+  return {
+    registry,
+    observeHttp(route, method, status, seconds) {
+      http.observe({ route, method, status: String(status) }, seconds);
+    },
+    counter(name, help, labelNames = []) {
+      let c = counters.get(name);
+      if (!c) counters.set(name, (c = new Counter({ name, help, labelNames, registers: [registry] })));
+      return c;
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * Starts one subgraph: `buildSubgraphSchema` + Apollo Server behind the shared HTTP front, with
+ * identity taken only from gateway-signed headers, internal operations under `/internal/<op>`
+ * for other services, `/health`, `/ready`, `/metrics`, error masking and graceful drain.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { DocumentNode } from 'graphql';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { verifySignedIdentity, SignatureError, type Identity } from '@platform/auth';
+import { maskError } from '@platform/errors';
+import type { Logger } from '@platform/logger';
+import { createHttpServer, listen, HttpError, type Route } from './http.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { readinessRoute, type ReadinessChecks } from './readiness.ts';
+
+/** An internal operation: validated JSON in, JSON out. Throw `HttpError(400, ...)` for bad input. */
+export type InternalOperation = (body: unknown, caller: Extract<Identity, { kind: 'service' }>) => Promise<unknown>;
+
+export interface SubgraphOptions<TContext extends BaseContext> {
+  name: string;
+  typeDefs: DocumentNode;
+  /** Resolver map; codegen's typed `Resolvers` are structurally wider than Apollo's map type, so it is taken as-is. */
+  resolvers: GraphQLResolverMap<TContext> | object;
+  /** Builds the context of one request from the verified identity. */
+  context: (identity: Identity, req: IncomingMessage) => Promise<TContext> | TContext;
+  internal?: Record<string, InternalOperation>;
+  readiness: ReadinessChecks;
+  internalSecret: string;
+  logger: Logger;
+  port: number;
+  host?: string;
+  metrics?: Metrics;
+}
+
+export interface RunningService {
+  name: string;
+  port: number;
+  url: string;
+  metrics: Metrics;
+  /** Stops accepting requests, lets in-flight ones finish, then resolves. */
+  stop(): Promise<void>;
+}
+
+const headerGetter = (req: IncomingMessage) => ({ get: (name: string) => req.headers[name] });
+
+/** Verifies the gateway's signature on a request; a missing or forged one is a 401. */
+export function identityOf(req: IncomingMessage, secret: string): Identity {
+  try {
+    return verifySignedIdentity(headerGetter(req), secret);
+  } catch (error) {
+    if (error instanceof SignatureError) throw new HttpError(401, 'This service accepts only requests signed by the platform gateway.', 'UNAUTHENTICATED');
+    throw error;
+  }
+}
+
+/** Builds and starts a subgraph; resolves once it listens. */
+export async function startSubgraph<TContext extends BaseContext>(options: SubgraphOptions<TContext>): Promise<RunningService> {
+  const { logger, internalSecret } = options;
+  const metrics = options.metrics ?? createMetrics(options.name);
+  const apollo = new ApolloServer<TContext>({
+    schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
+    formatError: (formatted) => maskError(formatted, (e) => logger.error({ error: e }, 'internal error in resolver')),
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+    logger,
+    // Inline traces would expose resolver timings to anyone who can reach the subgraph.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+  });
+
+  const internalRoute: Route = async (req, body) => {
+    const caller = identityOf(req, internalSecret);
+    if (caller.kind !== 'service') throw new HttpError(403, 'internal operations are for platform services only', 'FORBIDDEN');
+    const op = new URL(req.url ?? '/', 'http://x').pathname.slice('/internal/'.length);
+    const handler = options.internal?.[op];
+    if (!handler || req.method !== 'POST') throw new HttpError(404, `no internal operation ${op}`);
+    return { body: (await handler(body, caller)) ?? null };
+  };
+
+  const server = createHttpServer<TContext>({
+    apollo,
+    logger,
+    context: async (req) => options.context(identityOf(req, internalSecret), req),
+    observe: metrics.observeHttp,
+    routes: {
+      '/health': () => ({ body: { status: 'ok', service: options.name } }),
+      '/ready': readinessRoute(options.name, options.readiness),
+      '/metrics': async () => ({ body: await metrics.registry.metrics(), contentType: metrics.registry.contentType }),
+      '/internal/*': internalRoute,
+    },
+  });
+  apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: server }));
+  await apollo.start();
+  const port = await listen(server, options.port, options.host);
+  logger.info({ port }, `${options.name} subgraph listening`);
+  return {
+    name: options.name,
+    port,
+    url: `http://127.0.0.1:${port}/graphql`,
+    metrics,
+    stop: () => apollo.stop(),
+  };
+}

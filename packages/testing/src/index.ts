@@ -1,0 +1,3 @@
+export * from './database.ts';
+export * from './client.ts';
+export * from './stack.ts';

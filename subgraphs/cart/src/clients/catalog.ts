@@ -1,0 +1,40 @@
+/**
+ * What the cart asks other subgraphs over internal calls: soft availability (product) and
+ * current prices (pricing). Both go through the platform's one internal HTTP client.
+ */
+import { createInternalClient, type InternalClient } from '@platform/auth';
+
+export interface Availability {
+  productId: string;
+  exists: boolean;
+  availableQuantity: number;
+}
+export interface CurrentPrice {
+  productId: string;
+  amount: string;
+  currencyCode: string;
+}
+
+export interface CatalogClient {
+  availability(productIds: string[]): Promise<Map<string, Availability>>;
+  prices(productIds: string[]): Promise<Map<string, CurrentPrice>>;
+  close(): Promise<void>;
+}
+
+export function createCatalogClient(settings: { productUrl: string; pricingUrl: string; secret: string; timeoutMs: number }): CatalogClient {
+  const product: InternalClient = createInternalClient({ baseUrl: settings.productUrl, secret: settings.secret, caller: 'cart', timeoutMs: settings.timeoutMs });
+  const pricing: InternalClient = createInternalClient({ baseUrl: settings.pricingUrl, secret: settings.secret, caller: 'cart', timeoutMs: settings.timeoutMs });
+  return {
+    async availability(productIds) {
+      const { items } = await product.call<{ items: Availability[] }>('availability', { productIds });
+      return new Map(items.map((i) => [i.productId, i]));
+    },
+    async prices(productIds) {
+      const { items } = await pricing.call<{ items: CurrentPrice[] }>('prices', { productIds });
+      return new Map(items.map((i) => [i.productId, i]));
+    },
+    async close() {
+      await Promise.all([product.close(), pricing.close()]);
+    },
+  };
+}

@@ -1,0 +1,8 @@
+/** The pricing subgraph's Prisma client (pricing schema) with SQL counting. */
+import { countSql, prismaOptions, type DatabaseSettings } from '@platform/server';
+import { PrismaClient } from '../generated/prisma/client.ts';
+
+export function createPricingDb(settings: DatabaseSettings, onQuery?: () => void) {
+  const prisma = new PrismaClient(prismaOptions(settings));
+  return { prisma, sql: countSql(prisma, onQuery) };
+}

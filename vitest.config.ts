@@ -1,0 +1,32 @@
+/**
+ * Two projects: `unit` (pure logic and tooling, fast) and `e2e` (the real gateway and subgraphs
+ * on real Postgres and Redis; each file starts its own isolated stack). The e2e global setup
+ * builds the template database once.
+ */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'scripts/**/*.test.ts', 'gateway/src/**/*.test.ts', 'subgraphs/*/src/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['gateway/test/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+          globalSetup: ['packages/testing/src/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+          // Two cores: a few stacks at a time keep Postgres and the CPU from thrashing.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
