@@ -8,7 +8,12 @@ import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { composeServices } from '@apollo/composition';
-import { parse, printSchema } from 'graphql';
+import { createRequire } from 'node:module';
+import { parse } from 'graphql';
+
+// @apollo/composition is CommonJS: print its schema with the same (CommonJS) graphql module,
+// or graphql-js refuses types that come from "another module or realm".
+const { printSchema } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SUPERGRAPH_PATH = join(ROOT, 'schema/supergraph.graphql');
@@ -51,7 +56,7 @@ export function compose(sources: SubgraphSource[]): Composition {
   } catch (error) {
     return { ok: false, errors: [(error as Error).message] };
   }
-  if (result.errors?.length) return { ok: false, errors: result.errors.map((e) => e.message) };
+  if (result.errors?.length || !result.schema) return { ok: false, errors: (result.errors ?? []).map((e) => e.message) };
   return { ok: true, supergraph: HEADER + result.supergraphSdl + '\n', api: HEADER + printSchema(result.schema.toAPISchema().toGraphQLJSSchema()) + '\n' };
 }
 

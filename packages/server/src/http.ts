@@ -81,11 +81,14 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpAppO
       if (url.pathname === '/graphql') {
         label = '/graphql';
         const body = await readBody(req);
+        // Built before Apollo runs so that an identity failure answers 401 in GraphQL's shape
+        // instead of Apollo's generic "context creation failed" 500.
+        const context = await options.context(req);
         const headers = new HeaderMap();
         for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
         const response = await apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers, search: url.search, body },
-          context: () => options.context(req),
+          context: async () => context,
         });
         for (const [key, value] of response.headers) res.setHeader(key, value);
         res.statusCode = response.status ?? 200;

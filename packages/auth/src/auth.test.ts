@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { signGuestToken, signIdentity, signUserToken, verifyGuestToken, verifySignedIdentity, verifyUserToken, TokenError, SignatureError } from './index.ts';
+
+const SECRET = 'unit-test-secret-0123456789-0123456789-xyz';
+const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name] });
+
+describe('user tokens', () => {
+  it('round-trips sub and the admin role', async () => {
+    const identity = await verifyUserToken(await signUserToken(SECRET, { userId: 'u1', role: 'admin' }), SECRET);
+    expect(identity).toMatchObject({ kind: 'user', userId: 'u1', role: 'admin' });
+  });
+
+  it('refuses an expired token with reason "expired"', async () => {
+    const token = await signUserToken(SECRET, { userId: 'u1', expiresInSeconds: 10, now: new Date(Date.now() - 60_000) });
+    await expect(verifyUserToken(token, SECRET)).rejects.toMatchObject({ reason: 'expired' });
+  });
+
+  it('refuses a token without exp', async () => {
+    const { SignJWT } = await import('jose');
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').sign(new TextEncoder().encode(SECRET));
+    await expect(verifyUserToken(token, SECRET)).rejects.toBeInstanceOf(TokenError);
+  });
+
+  it('refuses alg "none" and other algorithms', async () => {
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ sub: 'u1', exp: Math.floor(Date.now() / 1000) + 60 })).toString('base64url');
+    await expect(verifyUserToken(`${header}.${payload}.`, SECRET)).rejects.toBeInstanceOf(TokenError);
+  });
+
+  it('guest and user tokens cannot stand in for each other', async () => {
+    const guest = await signGuestToken(SECRET, 'g1', new Date(Date.now() + 60_000));
+    await expect(verifyUserToken(guest, SECRET)).rejects.toBeInstanceOf(TokenError);
+    await expect(verifyGuestToken(await signUserToken(SECRET, { userId: 'u1' }), SECRET)).rejects.toBeInstanceOf(TokenError);
+    expect(await verifyGuestToken(guest, SECRET)).toMatchObject({ kind: 'guest', guestId: 'g1' });
+  });
+});
+
+describe('signed identity headers', () => {
+  const identity = { kind: 'user' as const, userId: 'u1', role: 'customer' as const, expiresAt: Date.now() + 60_000 };
+
+  it('verifies what was signed', () => {
+    expect(verifySignedIdentity(headers(signIdentity(identity, SECRET)), SECRET)).toEqual(identity);
+  });
+
+  it('refuses a payload edited after signing', () => {
+    const signed = signIdentity(identity, SECRET);
+    const edited = Buffer.from(JSON.stringify({ ...identity, userId: 'u2', iat: Date.now() })).toString('base64url');
+    expect(() => verifySignedIdentity(headers({ ...signed, 'x-platform-identity': edited }), SECRET)).toThrow(SignatureError);
+  });
+
+  it('refuses a user identity whose token has expired since', () => {
+    const signed = signIdentity({ ...identity, expiresAt: Date.now() - 1 }, SECRET);
+    expect(() => verifySignedIdentity(headers(signed), SECRET)).toThrow(/expired/);
+  });
+});
