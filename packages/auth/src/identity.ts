@@ -2,6 +2,7 @@
  * Who is calling. The gateway establishes it once (JWT or guest token) and forwards it to
  * subgraphs in headers signed with INTERNAL_SECRET; subgraphs trust nothing else.
  */
+import { forbidden, unauthenticated } from '@platform/errors';
 export type Role = 'customer' | 'admin';
 
 export type Identity =
@@ -14,3 +15,10 @@ export type Identity =
 export const ANONYMOUS: Identity = { kind: 'anonymous' };
 
 export const isAdmin = (identity: Identity): boolean => identity.kind === 'user' && identity.role === 'admin';
+
+/** The caller's user id when an admin is calling; otherwise FORBIDDEN (UNAUTHENTICATED when anonymous). */
+export function requireAdmin(identity: Identity): string {
+  if (identity.kind === 'anonymous') throw unauthenticated('Sign in as an administrator.');
+  if (!isAdmin(identity) || identity.kind !== 'user') throw forbidden('Only administrators may do this.');
+  return identity.userId;
+}
