@@ -34,14 +34,27 @@ const config: CodegenConfig = {
     ...subgraph('product', '../context.ts#ProductContext', {
       Product: './prisma/client.ts#Product as ProductModel',
       Category: './prisma/client.ts#Category as CategoryModel',
+      ProductConnection: '../services/catalog.ts#ProductPage',
     }),
-    ...subgraph('pricing', '../context.ts#PricingContext', {}),
+    ...subgraph('pricing', '../context.ts#PricingContext', {
+      Product: '../data/prices.ts#ProductRef',
+      CartLine: '../services/prices.ts#CartLineRef',
+      Cart: '../services/costs.ts#CartRef',
+      Coupon: '../data/coupons.ts#CouponModel',
+      ShippingCountry: '../services/costs.ts#ShippingCountry as ShippingCountryModel',
+    }),
     ...subgraph('cart', '../context.ts#CartContext', {
-      Cart: '../data/carts.ts#CartWithLines',
-      CartLine: './prisma/client.ts#CartLine as CartLineModel',
-      InvalidQuantity: '../services/errors.ts#InvalidQuantity as InvalidQuantityModel',
-      ProductNotFound: '../services/errors.ts#ProductNotFound as ProductNotFoundModel',
-      InsufficientStock: '../services/errors.ts#InsufficientStock as InsufficientStockModel',
+      Cart: '../data/carts.ts#CartView',
+      CartLine: '../data/carts.ts#CartLineView',
+      CartEvent: './prisma/client.ts#CartEvent as CartEventModel',
+      MergeGuestCartResult: '../services/merge.ts#MergeResult',
+      MergeLineOutcome: '../services/merge.ts#MergeLineOutcome as MergeLineOutcomeModel',
+      ...Object.fromEntries(
+        ['InvalidQuantity', 'ProductNotFound', 'InsufficientStock', 'LineNotFound', 'VersionConflict', 'CartLimitExceeded', 'InvalidCoupon', 'InvalidCountry', 'IdempotencyKeyReused', 'InvalidOptions'].map((name) => [
+          name,
+          `../services/errors.ts#${name} as ${name}Model`,
+        ]),
+      ),
     }),
     ...subgraph('order', '../context.ts#OrderContext', {
       Order: './prisma/client.ts#Order as OrderModel',

@@ -5,3 +5,4 @@ export * from './subgraph.ts';
 export * from './prisma.ts';
 export * from './main.ts';
 export * from './scalars.ts';
+export * from './jobs.ts';

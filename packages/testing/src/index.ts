@@ -1,3 +1,5 @@
 export * from './database.ts';
 export * from './client.ts';
 export * from './stack.ts';
+export * from './tcp-proxy.ts';
+export * from './fixtures.ts';

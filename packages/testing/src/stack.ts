@@ -17,6 +17,7 @@ import { loadGatewayConfig } from '@platform/gateway/config';
 import { startGateway, type RunningGateway } from '@platform/gateway';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { createClient, type TestClient } from './client.ts';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789-0123456789-abcdef';
@@ -27,6 +28,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Clock for the cart subgraph (expiry tests). */
   now?: () => Date;
+  /** Route every service's Redis through a proxy the test can take down (`stack.redisProxy`). */
+  redisProxy?: boolean;
 }
 
 export interface TestStack extends TestClient {
@@ -34,6 +37,8 @@ export interface TestStack extends TestClient {
   /** Env every service was configured with (database, Redis prefix, secrets). */
   env: Record<string, string>;
   redisPrefix: string;
+  /** Present with `redisProxy: true`: `down()` makes Redis unreachable for this stack only. */
+  redisProxy?: TcpProxy;
   gateway: RunningGateway;
   subgraphs: { product: RunningProductSubgraph; pricing: RunningPricingSubgraph; cart: RunningCartSubgraph; order: RunningOrderSubgraph };
   stop(): Promise<void>;
@@ -44,13 +49,15 @@ const url = (port: number) => `http://127.0.0.1:${port}/graphql`;
 /** Starts an isolated platform; call `stop()` in `afterAll`. */
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
   const db = await createTestDatabase();
+  const target = new URL(TEST_REDIS_URL);
+  const redisProxy = options.redisProxy ? await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) }) : undefined;
   const redisPrefix = `t:${randomBytes(4).toString('hex')}:`;
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: db.url,
     DATABASE_POOL_SIZE: '5',
-    REDIS_URL: TEST_REDIS_URL,
+    REDIS_URL: redisProxy ? redisProxy.url('redis', target.pathname) : TEST_REDIS_URL,
     REDIS_KEY_PREFIX: redisPrefix,
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     INTERNAL_SECRET: TEST_INTERNAL_SECRET,
@@ -79,11 +86,13 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     const gateway = track(await startGateway(loadGatewayConfig(env), logger('gateway')));
     const stop = async () => {
       for (const service of started.reverse()) await service.stop().catch(() => undefined);
+      await redisProxy?.close();
       await db.drop();
     };
-    return { ...createClient(gateway.url, TEST_JWT_SECRET), db, env, redisPrefix, gateway, subgraphs: { product, pricing, cart, order }, stop };
+    return { ...createClient(gateway.url, TEST_JWT_SECRET), db, env, redisPrefix, ...(redisProxy ? { redisProxy } : {}), gateway, subgraphs: { product, pricing, cart, order }, stop };
   } catch (error) {
     for (const service of started.reverse()) await service.stop().catch(() => undefined);
+    await redisProxy?.close();
     await db.drop();
     throw error;
   }

@@ -3,14 +3,17 @@ import type { Identity } from '@platform/auth';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { createCartLoader } from './data/carts.ts';
 import type { CartService } from './services/cart.ts';
+import type { MergeDeps } from './services/merge.ts';
 
 export interface CartContext {
   identity: Identity;
   prisma: PrismaClient;
   carts: CartService;
+  merge: MergeDeps;
   loaders: { cart: ReturnType<typeof createCartLoader> };
   jwtSecret: string;
   guestSessionDays: number;
+  shareDays: number;
   currencyCode: string;
 }
 

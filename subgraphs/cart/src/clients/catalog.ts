@@ -15,9 +15,15 @@ export interface CurrentPrice {
   currencyCode: string;
 }
 
+export type CouponCheck = { valid: true; code: string } | { valid: false; code: string; reason: string };
+
 export interface CatalogClient {
   availability(productIds: string[]): Promise<Map<string, Availability>>;
   prices(productIds: string[]): Promise<Map<string, CurrentPrice>>;
+  /** Asks pricing whether a coupon applies to a cart with this subtotal. */
+  validateCoupon(code: string, subtotal: string): Promise<CouponCheck>;
+  /** Countries the store ships to (those with tax and shipping rows). */
+  countries(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -32,6 +38,11 @@ export function createCatalogClient(settings: { productUrl: string; pricingUrl: 
     async prices(productIds) {
       const { items } = await pricing.call<{ items: CurrentPrice[] }>('prices', { productIds });
       return new Map(items.map((i) => [i.productId, i]));
+    },
+    validateCoupon: (code, subtotal) => pricing.call<CouponCheck>('validateCoupon', { code, subtotal }),
+    async countries() {
+      const { countries } = await pricing.call<{ countries: { code: string }[] }>('countries', {});
+      return countries.map((c) => c.code).sort();
     },
     async close() {
       await Promise.all([product.close(), pricing.close()]);

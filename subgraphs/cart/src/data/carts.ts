@@ -1,25 +1,109 @@
-/** Cart reads: a cart always travels with its lines (active and saved), oldest first. */
+/**
+ * Cart reads. A cart travels as a `CartView`: a plain object (dates, decimal strings) that is the
+ * same whether it came from Postgres or from the Redis cache, so resolvers never care which.
+ */
 import DataLoader from 'dataloader';
-import type { Cart, CartLine, CartOwnerType, PrismaClient } from '../generated/prisma/client.ts';
-
-export type CartWithLines = Cart & { lines: CartLine[] };
+import type { Cart, CartLine, CartOwnerType, Prisma, PrismaClient } from '../generated/prisma/client.ts';
 
 export interface Owner {
   ownerType: CartOwnerType;
   ownerId: string;
 }
 
+export interface CartLineView {
+  id: string;
+  productId: string;
+  options: Record<string, string> | null;
+  quantity: number;
+  /** Captured unit price, exact decimal string. */
+  unitPrice: string;
+  currencyCode: string;
+  savedForLater: boolean;
+  addedAt: Date;
+  updatedAt: Date;
+}
+
+export interface CartView {
+  id: string;
+  ownerType: CartOwnerType;
+  ownerId: string;
+  version: number;
+  couponCodes: string[];
+  shippingCountry: string | null;
+  expiresAt: Date;
+  updatedAt: Date;
+  /** Active and saved lines, oldest first. */
+  lines: CartLineView[];
+}
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
 const withLines = { lines: { orderBy: [{ addedAt: 'asc' as const }, { id: 'asc' as const }] } };
 
-export function findCartByOwner(prisma: PrismaClient, owner: Owner): Promise<CartWithLines | null> {
-  return prisma.cart.findUnique({ where: { ownerType_ownerId: owner }, include: withLines });
+export function toLineView(line: CartLine): CartLineView {
+  return {
+    id: line.id,
+    productId: line.productId,
+    options: (line.options as Record<string, string> | null) ?? null,
+    quantity: line.quantity,
+    unitPrice: line.unitPrice.toFixed(2),
+    currencyCode: line.currencyCode,
+    savedForLater: line.savedForLater,
+    addedAt: line.addedAt,
+    updatedAt: line.updatedAt,
+  };
+}
+
+export function toCartView(cart: Cart & { lines: CartLine[] }): CartView {
+  return {
+    id: cart.id,
+    ownerType: cart.ownerType,
+    ownerId: cart.ownerId,
+    version: cart.version,
+    couponCodes: cart.couponCodes,
+    shippingCountry: cart.shippingCountry,
+    expiresAt: cart.expiresAt,
+    updatedAt: cart.updatedAt,
+    lines: cart.lines.map(toLineView),
+  };
+}
+
+/** Revives a view read back from JSON (the cache): dates become Dates again. */
+export function reviveCartView(json: CartView): CartView {
+  return {
+    ...json,
+    expiresAt: new Date(json.expiresAt),
+    updatedAt: new Date(json.updatedAt),
+    lines: json.lines.map((l) => ({ ...l, addedAt: new Date(l.addedAt), updatedAt: new Date(l.updatedAt) })),
+  };
+}
+
+export async function findCartByOwner(db: Db, owner: Owner): Promise<CartView | null> {
+  const cart = await db.cart.findUnique({ where: { ownerType_ownerId: owner }, include: withLines });
+  return cart ? toCartView(cart) : null;
+}
+
+export async function findCartById(db: Db, id: string): Promise<CartView | null> {
+  const cart = await db.cart.findUnique({ where: { id }, include: withLines });
+  return cart ? toCartView(cart) : null;
 }
 
 /** Batches cart-by-id lookups (federation references) into one statement per request. */
 export function createCartLoader(prisma: PrismaClient) {
-  return new DataLoader<string, CartWithLines | null>(async (ids) => {
+  return new DataLoader<string, CartView | null>(async (ids) => {
     const rows = await prisma.cart.findMany({ where: { id: { in: [...ids] } }, include: withLines });
-    const byId = new Map(rows.map((c) => [c.id, c]));
+    const byId = new Map(rows.map((c) => [c.id, toCartView(c)]));
     return ids.map((id) => byId.get(id) ?? null);
   });
+}
+
+/**
+ * The owner's cart id, creating an empty cart on first write. `INSERT ... ON CONFLICT DO NOTHING`
+ * (createMany with skipDuplicates) makes concurrent first writes safe: one inserts, all find it.
+ */
+export async function ensureCart(db: Db, owner: Owner, now: Date, expiresAt: Date): Promise<string> {
+  const existing = await db.cart.findUnique({ where: { ownerType_ownerId: owner }, select: { id: true } });
+  if (existing) return existing.id;
+  await db.cart.createMany({ data: [{ ...owner, expiresAt, createdAt: now, updatedAt: now }], skipDuplicates: true });
+  return (await db.cart.findUniqueOrThrow({ where: { ownerType_ownerId: owner }, select: { id: true } })).id;
 }
