@@ -4,29 +4,54 @@ import { parse } from 'graphql';
 import type { Logger } from '@platform/logger';
 import { closeRedis, createRedis, pingRedis } from '@platform/redis';
 import { createMetrics, pingDatabase, startSubgraph, type RunningService } from '@platform/server';
+import { createCatalogCache } from './cache/catalog-cache.ts';
 import type { ProductConfig } from './config.ts';
 import { createContext } from './context.ts';
 import { createProductDb } from './data/prisma.ts';
 import { internalOperations } from './internal.ts';
 import { catalogResolvers } from './schema/catalog/resolvers.ts';
+import { InventoryService, type SweepResult } from './services/inventory.ts';
 
 const typeDefs = parse(readFileSync(new URL('./schema/catalog/schema.graphql', import.meta.url), 'utf8'));
 
 export interface RunningProductSubgraph extends RunningService {
   sql: { count: number };
+  /** Expires the reservations that have run out at `now` (default: the subgraph's clock), as the timer does. */
+  sweepReservations(now?: Date): Promise<SweepResult>;
 }
 
-export async function startProductSubgraph(config: ProductConfig, logger: Logger): Promise<RunningProductSubgraph> {
+export interface ProductSubgraphOptions {
+  /** The clock for reservation expiry; tests inject one. */
+  now?: () => Date;
+}
+
+export async function startProductSubgraph(config: ProductConfig, logger: Logger, options: ProductSubgraphOptions = {}): Promise<RunningProductSubgraph> {
   const metrics = createMetrics('product');
   const sqlMetric = metrics.counter('sql_queries_total', 'SQL statements run');
+  const sweptMetric = metrics.counter('reservations_expired_total', 'Stock reservations released by the expiry sweep');
   const { prisma, sql } = createProductDb(config, () => sqlMetric.inc());
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
+  const cache = createCatalogCache(redis, logger, {
+    productTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,
+    availabilityTtlSeconds: config.AVAILABILITY_CACHE_TTL_SECONDS,
+    lookups: metrics.counter('cache_lookups_total', 'Catalog cache lookups by cache and result', ['cache', 'result']),
+  });
+  const inventory = new InventoryService({
+    prisma,
+    cache,
+    now: options.now ?? (() => new Date()),
+    reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,
+    sweepBatchSize: config.RESERVATION_SWEEP_BATCH_SIZE,
+    transactionWaitMs: config.DATABASE_ACQUIRE_TIMEOUT_MS,
+  });
+  const deps = { prisma, cache, inventory };
+
   const service = await startSubgraph({
     name: 'product',
     typeDefs,
     resolvers: catalogResolvers,
-    context: (identity) => createContext(identity, prisma),
-    internal: internalOperations(prisma),
+    context: (identity) => createContext(identity, deps),
+    internal: internalOperations(deps, inventory),
     readiness: { required: { postgres: () => pingDatabase(prisma) }, optional: { redis: () => pingRedis(redis) } },
     internalSecret: config.INTERNAL_SECRET,
     logger,
@@ -34,11 +59,34 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
     host: config.HOST,
     metrics,
   });
+
+  const sweepReservations = async (now?: Date) => {
+    const result = await inventory.sweepExpired(now);
+    if (result.expired) {
+      sweptMetric.inc(result.expired);
+      logger.info({ expired: result.expired }, 'expired stock reservations released');
+    }
+    return result;
+  };
+  // Every replica runs the timer; the advisory lock inside lets only one sweep at a time.
+  let sweeping: Promise<unknown> | undefined;
+  const timer =
+    config.RESERVATION_SWEEP_INTERVAL_MS > 0
+      ? setInterval(() => {
+          sweeping ??= sweepReservations()
+            .catch((error: unknown) => logger.error({ err: error }, 'reservation sweep failed'))
+            .finally(() => (sweeping = undefined));
+        }, config.RESERVATION_SWEEP_INTERVAL_MS).unref()
+      : undefined;
+
   return {
     ...service,
     sql,
+    sweepReservations,
     async stop() {
+      clearInterval(timer);
       await service.stop();
+      await sweeping;
       await closeRedis(redis);
       await prisma.$disconnect();
     },

@@ -5,10 +5,16 @@ export function loadProductConfig(env: Env = process.env) {
   return loadSubgraphConfig(
     'product',
     {
-      /** How long a product entity stays in the Redis cache. */
+      /** How long a product entity (and the category tree) stays in the Redis cache. */
       PRODUCT_CACHE_TTL_SECONDS: vars.positiveInt.default(300),
-      /** How stale cached availability may be (API.md: at most 60 s). */
-      AVAILABILITY_CACHE_TTL_SECONDS: vars.positiveInt.default(60),
+      /** How stale cached availability may be; API.md promises at most 60 s. */
+      AVAILABILITY_CACHE_TTL_SECONDS: vars.positiveInt.max(60).default(60),
+      /** How long a checkout's stock reservation holds when the caller names no TTL. */
+      RESERVATION_TTL_SECONDS: vars.positiveInt.max(86_400).default(600),
+      /** How often each replica tries to sweep expired reservations; 0 turns the timer off. */
+      RESERVATION_SWEEP_INTERVAL_MS: vars.nonNegativeInt.default(30_000),
+      /** Checkout keys expired per sweep transaction, so one sweep never holds locks for long. */
+      RESERVATION_SWEEP_BATCH_SIZE: vars.positiveInt.max(10_000).default(200),
     },
     env,
   );

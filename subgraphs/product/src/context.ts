@@ -1,14 +1,23 @@
-/** Per-request context of the product subgraph: the caller and fresh DataLoaders. */
+/** Per-request context of the product subgraph: the caller, fresh DataLoaders and the services. */
 import type { Identity } from '@platform/auth';
 import type { PrismaClient } from './generated/prisma/client.ts';
+import type { CatalogCache } from './cache/catalog-cache.ts';
 import { createLoaders, type Loaders } from './data/loaders.ts';
+import type { InventoryService } from './services/inventory.ts';
 
-export interface ProductContext {
-  identity: Identity;
+/** What lives as long as the subgraph: shared by every request. */
+export interface ProductDeps {
   prisma: PrismaClient;
+  cache: CatalogCache;
+  inventory: InventoryService;
+}
+
+export interface ProductContext extends ProductDeps {
+  identity: Identity;
   loaders: Loaders;
 }
 
-export function createContext(identity: Identity, prisma: PrismaClient): ProductContext {
-  return { identity, prisma, loaders: createLoaders(prisma) };
+/** Builds the context of one request from the verified caller and the subgraph's long-lived parts. */
+export function createContext(identity: Identity, deps: ProductDeps): ProductContext {
+  return { ...deps, identity, loaders: createLoaders(deps) };
 }

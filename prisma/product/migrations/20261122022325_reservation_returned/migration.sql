@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "catalog"."ReservationStatus" ADD VALUE 'RETURNED';
