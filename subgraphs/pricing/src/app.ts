@@ -5,11 +5,17 @@ import type { Logger } from '@platform/logger';
 import { closeRedis, createRedis, pingRedis } from '@platform/redis';
 import { createMetrics, pingDatabase, startSubgraph, type RunningService } from '@platform/server';
 import type { PricingConfig } from './config.ts';
-import { createContext } from './context.ts';
+import { createContext, type PricingServices } from './context.ts';
 import { createPricingDb } from './data/prisma.ts';
+import { createPriceSource } from './data/price-source.ts';
+import { createRuleSource } from './data/rule-source.ts';
+import { createPriceCache } from './cache/prices.ts';
+import { createRuleCache } from './cache/rules.ts';
 import { internalOperations } from './internal.ts';
 import { priceResolvers } from './schema/prices/resolvers.ts';
-import { DecimalScalar } from '@platform/server';
+import { createPriceService } from './services/prices.ts';
+import { createCouponService } from './services/coupons.ts';
+import { createCostService } from './services/costs.ts';
 
 const typeDefs = parse(readFileSync(new URL('./schema/prices/schema.graphql', import.meta.url), 'utf8'));
 
@@ -22,12 +28,26 @@ export async function startPricingSubgraph(config: PricingConfig, logger: Logger
   const sqlMetric = metrics.counter('sql_queries_total', 'SQL statements run');
   const { prisma, sql } = createPricingDb(config, () => sqlMetric.inc());
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
+
+  const priceCache = createPriceCache(redis, logger, config.PRICE_CACHE_TTL_SECONDS);
+  const ruleCache = createRuleCache(redis, logger, { couponTtlSeconds: config.COUPON_CACHE_TTL_SECONDS, countryTtlSeconds: config.COUNTRY_CACHE_TTL_SECONDS });
+  const priceSource = createPriceSource(prisma, priceCache);
+  const currencyCode = config.STORE_CURRENCY;
+  const services: PricingServices = {
+    priceSource,
+    ruleSource: createRuleSource(prisma, ruleCache),
+    prices: createPriceService({ prisma, cache: priceCache, source: priceSource, currencyCode }),
+    coupons: createCouponService({ prisma, cache: ruleCache, currencyCode }),
+    costs: createCostService({ prisma, currencyCode, defaultCountry: config.DEFAULT_COUNTRY }),
+    currencyCode,
+  };
+
   const service = await startSubgraph({
     name: 'pricing',
     typeDefs,
-    resolvers: { Decimal: DecimalScalar, ...priceResolvers },
-    context: (identity) => createContext(identity, prisma, config.STORE_CURRENCY),
-    internal: internalOperations(prisma),
+    resolvers: priceResolvers,
+    context: (identity) => createContext(identity, services),
+    internal: internalOperations(prisma, services),
     readiness: { required: { postgres: () => pingDatabase(prisma) }, optional: { redis: () => pingRedis(redis) } },
     internalSecret: config.INTERNAL_SECRET,
     logger,
