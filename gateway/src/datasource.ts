@@ -3,7 +3,8 @@
  * the caller's identity forwarded in headers signed with INTERNAL_SECRET.
  */
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { Fetcher } from '@apollo/utils.fetcher';
+import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
+import { GraphQLError } from 'graphql';
 import { Agent, fetch } from 'undici';
 import { signIdentity, type Identity } from '@platform/auth';
 
@@ -30,5 +31,21 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const identity = context?.identity ?? { kind: 'anonymous' };
     for (const [name, value] of Object.entries(signIdentity(identity, this.internalSecret))) request.http?.headers.set(name, value);
+  }
+
+  /**
+   * A subgraph answers 400 when it refuses a variable (e.g. a malformed Decimal). That is the
+   * client's mistake, so its BAD_USER_INPUT message passes through; anything else stays masked.
+   */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    if (response.status === 400) {
+      const body = (await response
+        .clone()
+        .json()
+        .catch(() => undefined)) as { errors?: { message?: string; extensions?: { code?: string } }[] } | undefined;
+      const first = body?.errors?.[0];
+      if (first?.extensions?.code === 'BAD_USER_INPUT' && first.message) return new GraphQLError(first.message, { extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    return super.errorFromResponse(response);
   }
 }

@@ -132,6 +132,12 @@ describe('health and readiness', () => {
 });
 
 describe('error masking', () => {
+  it('a variable a subgraph refuses (a malformed Decimal) is BAD_USER_INPUT with its reason, not a masked error', async () => {
+    const result = await stack.request('mutation ($id: ID!, $amount: Decimal!) { setPrice(productId: $id, amount: $amount) { id } }', { id: productId, amount: 'abc' }, { user: 'ops', role: 'admin' });
+    expect(codes(result.errors)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors?.[0]?.message).toMatch(/Decimal/);
+  });
+
   // Runs last: it stops the pricing subgraph.
   it('a subgraph failure reaches the client as a generic INTERNAL_SERVER_ERROR with no internals', async () => {
     await stack.subgraphs.pricing.stop();

@@ -15,6 +15,8 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly code?: string,
+    /** Extra response headers (e.g. Retry-After) and GraphQL error extensions for clients. */
+    readonly extra: { headers?: Record<string, string>; extensions?: Record<string, unknown> } = {},
   ) {
     super(message);
   }
@@ -103,8 +105,11 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpAppO
     } catch (error) {
       if (error instanceof HttpError) {
         // Context failures on /graphql answer in GraphQL's shape so clients can read the code.
-        const body = label === '/graphql' ? { errors: [{ message: error.message, extensions: { code: error.code ?? 'BAD_REQUEST' } }] } : { error: error.message, code: error.code };
-        return send(res, error.status, body);
+        const body =
+          label === '/graphql'
+            ? { errors: [{ message: error.message, extensions: { code: error.code ?? 'BAD_REQUEST', ...error.extra.extensions } }] }
+            : { error: error.message, code: error.code };
+        return send(res, error.status, body, 'application/json', error.extra.headers);
       }
       logger.error({ err: error, path: url.pathname }, 'unhandled request error');
       send(res, 500, label === '/graphql' ? { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } : { error: 'internal error' });
