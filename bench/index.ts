@@ -20,6 +20,10 @@ const optional: Record<string, () => Promise<Scenario>> = {
     const { runCatalogBench } = await import('./catalog.ts');
     return () => runCatalogBench({ durationMs, concurrency });
   },
+  pricing: async () => {
+    const { runPricingBench } = await import('./pricing.ts');
+    return () => runPricingBench({ durationMs, concurrency, users: 50 });
+  },
   checkout: async () => {
     const { runCheckoutBench } = await import('./checkout.ts');
     return () => runCheckoutBench({ buyers: 50 });
@@ -31,7 +35,7 @@ const optional: Record<string, () => Promise<Scenario>> = {
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const names = wanted.length ? wanted : ['catalog', 'cart', 'checkout', 'subscriptions'];
+const names = wanted.length ? wanted : ['catalog', 'pricing', 'cart', 'checkout', 'subscriptions'];
 console.log(`# Benchmarks (${names.join(', ')}); BENCH_DURATION_MS=${durationMs}, BENCH_CONCURRENCY=${concurrency}`);
 await ensureTemplate();
 for (const name of names) {

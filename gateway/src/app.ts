@@ -1,7 +1,8 @@
 /**
  * The gateway process: Apollo Gateway over the static supergraph in `schema/`, served by
  * Apollo Server through the shared HTTP front, with identity verification, signed forwarding,
- * query limits, error masking, `/health`, `/ready` and `/metrics`.
+ * query limits, error masking, `/health`, `/ready` and `/metrics`; and `cartUpdated`
+ * subscriptions over graphql-ws on the same port and path (`subscriptions/`).
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -9,7 +10,6 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { maskError } from '@platform/errors';
 import type { Logger } from '@platform/logger';
 import { closeRedis, createRedis, pingRedis, type Redis } from '@platform/redis';
@@ -17,21 +17,15 @@ import { createHttpServer, createMetrics, listen, runReadiness, type RunningServ
 import type { GatewayConfig } from './config.ts';
 import { keepAliveFetcher, SignedDataSource, type GatewayContext } from './datasource.ts';
 import { identityFromRequest } from './identity.ts';
+import { createArmor } from './limits.ts';
+import { startSubscriptions, type SubscriptionServer } from './subscriptions/index.ts';
+
+export { createArmor };
 
 export interface RunningGateway extends RunningService {
   redis: Redis;
-}
-
-/** Query limits shared by HTTP operations and (later) subscription documents. */
-export function createArmor(config: GatewayConfig) {
-  return new ApolloArmor({
-    maxDepth: { n: config.MAX_QUERY_DEPTH },
-    maxAliases: { n: 30 },
-    costLimit: { maxCost: 20_000 },
-    maxDirectives: { n: 50 },
-    maxTokens: { n: 5_000 },
-    blockFieldSuggestion: { enabled: true },
-  });
+  /** Live cart sync over graphql-ws on the same port and path. */
+  subscriptions: SubscriptionServer;
 }
 
 /** Asks a subgraph for its readiness report; `undefined` when it does not answer. */
@@ -109,8 +103,16 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     },
   });
   apollo.addPlugin(ApolloServerPluginDrainHttpServer({ httpServer: server }));
-  await apollo.start();
-  const port = await listen(server, config.GATEWAY_PORT, config.HOST);
+  // Before start: it captures the API schema when the gateway loads the supergraph.
+  const subscriptions = startSubscriptions({ server, apollo, gateway, limits: armor.validationRules, config, logger, metrics });
+  let port: number;
+  try {
+    await apollo.start();
+    port = await listen(server, config.GATEWAY_PORT, config.HOST);
+  } catch (error) {
+    await subscriptions.stop();
+    throw error;
+  }
   logger.info({ port }, 'gateway listening');
   return {
     name: 'gateway',
@@ -118,7 +120,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     url: `http://127.0.0.1:${port}/graphql`,
     metrics,
     redis,
+    subscriptions,
     async stop() {
+      // Devices first: their in-flight deliveries still need Apollo and the subgraphs.
+      await subscriptions.stop();
       await apollo.stop();
       await closeFetcher();
       await closeRedis(redis);

@@ -14,6 +14,23 @@ export const gatewayShape = {
   CORS_ORIGINS: z.string().default(''),
   /** Deepest selection set a client may send. */
   MAX_QUERY_DEPTH: vars.positiveInt.default(12),
+  /** How long a new WebSocket may take to send `connection_init` before it is closed (4408). */
+  WS_INIT_TIMEOUT_MS: vars.positiveInt.default(3_000),
+  /** Live subscriptions one WebSocket connection may hold at a time. */
+  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: vars.positiveInt.default(10),
+  /** Largest WebSocket message a client may send. */
+  WS_MAX_PAYLOAD_BYTES: vars.positiveInt.default(64 * 1024),
+  /** Interval of WebSocket pings; a socket that misses a pong for as long is dropped (0 = off). */
+  WS_KEEPALIVE_MS: vars.nonNegativeInt.default(12_000),
+  /**
+   * How long a device's updates wait for a missing earlier version (cart events may reach Redis
+   * out of order) before the gap is skipped; the client then catches up with `cartEvents`.
+   */
+  WS_ORDER_GAP_WAIT_MS: vars.nonNegativeInt.default(250),
+  /** Updates buffered for one slow subscriber before its subscription ends with an error. */
+  WS_MAX_BUFFERED_UPDATES: vars.positiveInt.default(200),
+  /** On shutdown, how long in-flight deliveries may take before sockets close (1001). */
+  WS_SHUTDOWN_GRACE_MS: vars.nonNegativeInt.default(5_000),
 };
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
