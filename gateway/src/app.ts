@@ -17,6 +17,7 @@ import { createHttpServer, createMetrics, listen, runReadiness, type RunningServ
 import type { GatewayConfig } from './config.ts';
 import { keepAliveFetcher, SignedDataSource, type GatewayContext } from './datasource.ts';
 import { identityFromRequest } from './identity.ts';
+import { createRateLimiter } from './rate-limit.ts';
 import { createArmor } from './limits.ts';
 import { startSubscriptions, type SubscriptionServer } from './subscriptions/index.ts';
 
@@ -60,6 +61,7 @@ function corsHandler(origins: string[]) {
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   const metrics = createMetrics('gateway');
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
+  const rateLimiter = createRateLimiter(redis, { points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS });
   const { fetcher, close: closeFetcher } = keepAliveFetcher(config.SUBGRAPH_TIMEOUT_MS);
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
@@ -83,7 +85,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     apollo,
     logger,
     before: corsHandler(config.corsOrigins),
-    context: async (req) => ({ identity: await identityFromRequest(req.headers, config.AUTH_JWT_SECRET) }),
+    context: async (req) => {
+      const identity = await identityFromRequest(req.headers, config.AUTH_JWT_SECRET);
+      await rateLimiter.consume(identity, req);
+      return { identity };
+    },
     observe: metrics.observeHttp,
     routes: {
       '/health': () => ({ body: { status: 'ok', service: 'gateway' } }),

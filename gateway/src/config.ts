@@ -14,6 +14,10 @@ export const gatewayShape = {
   CORS_ORIGINS: z.string().default(''),
   /** Deepest selection set a client may send. */
   MAX_QUERY_DEPTH: vars.positiveInt.default(12),
+  /** Requests one caller (user, guest, or client address when anonymous) may make per window. */
+  RATE_LIMIT_POINTS: vars.positiveInt.default(1_200),
+  /** Length of the rate-limit window in seconds. */
+  RATE_LIMIT_WINDOW_SECONDS: vars.positiveInt.default(60),
   /** How long a new WebSocket may take to send `connection_init` before it is closed (4408). */
   WS_INIT_TIMEOUT_MS: vars.positiveInt.default(3_000),
   /** Live subscriptions one WebSocket connection may hold at a time. */
