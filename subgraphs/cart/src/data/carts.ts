@@ -2,6 +2,7 @@
  * Cart reads. A cart travels as a `CartView`: a plain object (dates, decimal strings) that is the
  * same whether it came from Postgres or from the Redis cache, so resolvers never care which.
  */
+import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { Cart, CartLine, CartOwnerType, Prisma, PrismaClient } from '../generated/prisma/client.ts';
 
@@ -95,6 +96,20 @@ export function createCartLoader(prisma: PrismaClient) {
     const byId = new Map(rows.map((c) => [c.id, toCartView(c)]));
     return ids.map((id) => byId.get(id) ?? null);
   });
+}
+
+/**
+ * Creates the owner's cart if needed and locks its row, in one statement: `ON CONFLICT DO
+ * UPDATE` takes the row lock, so concurrent writers to one cart queue here, and one of any
+ * number of concurrent first writes inserts while the rest find it. Call inside a transaction.
+ */
+export async function lockCart(db: Prisma.TransactionClient, owner: Owner, now: Date, expiresAt: Date): Promise<string> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    INSERT INTO cart."Cart" (id, "ownerType", "ownerId", "expiresAt", "createdAt", "updatedAt")
+    VALUES (${randomUUID()}::uuid, ${owner.ownerType}::cart."CartOwnerType", ${owner.ownerId}, ${expiresAt}, ${now}, ${now})
+    ON CONFLICT ("ownerType", "ownerId") DO UPDATE SET "ownerId" = EXCLUDED."ownerId"
+    RETURNING id`;
+  return rows[0]!.id;
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import type { CartEvent, Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { CartCache } from '../cache/cart-cache.ts';
-import { ensureCart, findCartByOwner, type CartView, type Owner } from '../data/carts.ts';
+import { findCartByOwner, lockCart, type CartView, type Owner } from '../data/carts.ts';
 import { VersionConflict, type CartUserError } from './errors.ts';
 import type { EventPublisher } from './events.ts';
 import { checkKey, findReplay, fingerprint, storeResult, type StoredResult } from './idempotency.ts';
@@ -51,10 +51,28 @@ export interface CartWriterDeps {
 }
 
 export class CartWriter {
+  /** Per-owner queue of this process's writes (see `write`). */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(private readonly deps: CartWriterDeps) {}
 
-  /** Runs `change` on the owner's cart as described above. */
-  async write(owner: Owner, options: WriteOptions, change: Change): Promise<CartResult> {
+  /**
+   * Runs `change` on the owner's cart as described above. Writes to one cart from this process
+   * queue here first, so a burst on one cart waits in memory instead of holding a pooled
+   * connection each while blocked on the row lock; the row lock still orders writes across
+   * processes.
+   */
+  write(owner: Owner, options: WriteOptions, change: Change): Promise<CartResult> {
+    const key = `${owner.ownerType}:${owner.ownerId}`;
+    const run = (this.queues.get(key) ?? Promise.resolve()).catch(() => undefined).then(() => this.writeNow(owner, options, change));
+    this.queues.set(key, run);
+    void run.finally(() => {
+      if (this.queues.get(key) === run) this.queues.delete(key);
+    }).catch(() => undefined);
+    return run;
+  }
+
+  private async writeNow(owner: Owner, options: WriteOptions, change: Change): Promise<CartResult> {
     const key = checkKey(options.idempotencyKey);
     const print = key ? fingerprint(options.operation, options.input) : '';
     const { prisma, now: clock } = this.deps;
@@ -62,8 +80,7 @@ export class CartWriter {
     try {
       const result = await prisma.$transaction(async (tx) => {
         const now = clock();
-        const cartId = await ensureCart(tx, owner, now, this.deps.expiresAt(owner, now));
-        await tx.$queryRaw`SELECT 1 FROM cart."Cart" WHERE id = ${cartId}::uuid FOR UPDATE`;
+        const cartId = await lockCart(tx, owner, now, this.deps.expiresAt(owner, now));
         if (key) {
           const replay = await findReplay(tx, owner, key, print, now);
           if (replay.replay) return replay.result as CartResult;

@@ -9,7 +9,7 @@
 import { TokenError, verifyGuestToken } from '@platform/auth';
 import { badUserInput } from '@platform/errors';
 import type { CatalogClient } from '../clients/catalog.ts';
-import { ensureCart, findCartByOwner, reviveCartView, type CartView, type Owner } from '../data/carts.ts';
+import { findCartByOwner, lockCart, reviveCartView, type CartView, type Owner } from '../data/carts.ts';
 import type { CartEvent, PrismaClient } from '../generated/prisma/client.ts';
 import type { CartWriter } from './cart-writer.ts';
 import { IdempotencyKeyReused, MAX_COUPONS, MAX_LINES, MAX_QUANTITY } from './errors.ts';
@@ -58,10 +58,10 @@ export async function mergeGuestCart(deps: MergeDeps, user: Owner, input: { gues
   const committed: CartEvent[] = [];
   const result = await deps.prisma.$transaction(async (tx) => {
     const now = deps.now();
-    const userCartId = await ensureCart(tx, user, now, deps.expiresAt(user, now));
+    // Lock order: the guest cart first, then the user's (a merge is the only writer of two carts).
     const guestRow = await tx.cart.findUnique({ where: { ownerType_ownerId: guest }, select: { id: true } });
-    const ids = [userCartId, guestRow?.id].filter((id): id is string => Boolean(id)).sort();
-    for (const id of ids) await tx.$queryRaw`SELECT 1 FROM cart."Cart" WHERE id = ${id}::uuid FOR UPDATE`;
+    if (guestRow) await tx.$queryRaw`SELECT 1 FROM cart."Cart" WHERE id = ${guestRow.id}::uuid FOR UPDATE`;
+    const userCartId = await lockCart(tx, user, now, deps.expiresAt(user, now));
     if (key) {
       const replay = await findReplay(tx, user, key, print, now);
       if (replay.replay) return replay.result instanceof IdempotencyKeyReused ? replay.result : reviveMerge(replay.result as MergeResult);
