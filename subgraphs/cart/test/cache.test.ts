@@ -22,6 +22,21 @@ describe('the cart cache', () => {
     expect(cartSql() - before).toBe(0);
   });
 
+  it('the full cart view through the gateway runs no SQL in any subgraph once cached', async () => {
+    const me = { user: 'hot-path' } as const;
+    const others = await Promise.all([1, 2, 3, 4].map((i) => createProduct(stack, { price: `${i}.25`, stock: 50 })));
+    for (const p of [product, ...others]) await stack.data(AddCartLineDocument, { input: { productId: p.id, quantity: 2 } }, me);
+    const view = `{ cart { version totalQuantity subtotal { amount } cost { total { amount } tax { amount } }
+      lines { quantity unitPrice { amount } currentUnitPrice { amount } priceChanged product { name brand price { amount } availability { inStock } } } } }`;
+    const first = await stack.data<{ cart: { lines: unknown[] } }>(view, {}, me);
+    expect(first.cart.lines).toHaveLength(5);
+    const { cart, product: products, pricing } = stack.subgraphs;
+    const before = [cart.sql.count, products.sql.count, pricing.sql.count];
+    const again = await stack.data(view, {}, me);
+    expect(again).toEqual(first);
+    expect([cart.sql.count, products.sql.count, pricing.sql.count].map((n, i) => n - before[i]!)).toEqual([0, 0, 0]);
+  });
+
   it('an owner without a cart is cached too', async () => {
     const me = { user: 'no-cart-yet' } as const;
     await stack.data(CartDocument, {}, me);
