@@ -58,6 +58,14 @@ const config: CodegenConfig = {
     }),
     ...subgraph('order', '../context.ts#OrderContext', {
       Order: './prisma/client.ts#Order as OrderModel',
+      OrderLine: '../data/orders.ts#OrderLineView',
+      Payment: './prisma/client.ts#Payment as PaymentModel',
+      ...Object.fromEntries(
+        ['EmptyCart', 'CartVersionMismatch', 'OutOfStock', 'PaymentDeclined', 'PaymentUnavailable', 'InvalidAddress', 'CouponUnavailable', 'IdempotencyKeyReused'].map((name) => [
+          name,
+          `../services/checkout/errors.ts#${name} as ${name}Model`,
+        ]),
+      ),
     }),
     // Typed documents for partners and tests, checked against the composed public API.
     'packages/client/src/generated/': {

@@ -1,30 +1,68 @@
 /** Builds and starts the order subgraph; used by `index.ts` and by the test harness. */
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
 import type { Logger } from '@platform/logger';
 import { closeRedis, createRedis, pingRedis } from '@platform/redis';
-import { createMetrics, pingDatabase, startSubgraph, type RunningService } from '@platform/server';
+import { createMetrics, pingDatabase, schedule, startSubgraph, type RunningService } from '@platform/server';
+import { createPlatformClients } from './clients/platform.ts';
 import type { OrderConfig } from './config.ts';
+import { createContext } from './context.ts';
 import { createOrderDb } from './data/prisma.ts';
-import { orderResolvers } from './schema/orders/resolvers.ts';
-import type { OrderContext } from './context.ts';
+import { resolvers, typeDefs } from './schema/index.ts';
+import { recoverCheckouts, type RecoveryReport } from './services/checkout/recovery.ts';
+import type { FaultPoints, SagaDeps } from './services/checkout/saga.ts';
+import { CheckoutService } from './services/checkout/service.ts';
+import { createPaymentProvider, type PaymentProvider } from './services/payments/index.ts';
+import { PaymentLedger } from './services/payments/ledger.ts';
 
-const typeDefs = parse(readFileSync(new URL('./schema/orders/schema.graphql', import.meta.url), 'utf8'));
+export { SagaHalted, type FaultPoints, type SagaStep } from './services/checkout/saga.ts';
+export type { RecoveryReport } from './services/checkout/recovery.ts';
 
 export interface RunningOrderSubgraph extends RunningService {
   sql: { count: number };
+  checkouts: CheckoutService;
+  /** The payment provider in use (the test provider's ledger shows every movement of money). */
+  payments: PaymentProvider;
+  /** Fault injection for tests: set `afterStep` to stop sagas as a crash would. Empty in production. */
+  faults: FaultPoints;
+  /** Runs the checkout recovery sweep as of `now` (default: the subgraph's clock), as the timer does. */
+  recoverCheckouts(now?: Date): Promise<RecoveryReport>;
 }
 
-export async function startOrderSubgraph(config: OrderConfig, logger: Logger): Promise<RunningOrderSubgraph> {
+export interface OrderSubgraphOptions {
+  /** The clock for leases and the recovery sweep; tests inject one. */
+  now?: () => Date;
+  /** Replaces the configured payment provider. */
+  payments?: PaymentProvider;
+}
+
+export async function startOrderSubgraph(config: OrderConfig, logger: Logger, options: OrderSubgraphOptions = {}): Promise<RunningOrderSubgraph> {
+  const now = options.now ?? (() => new Date());
   const metrics = createMetrics('order');
   const sqlMetric = metrics.counter('sql_queries_total', 'SQL statements run');
+  const recovered = metrics.counter('checkouts_recovered_total', 'Stuck checkouts recovered by the sweep, by outcome', ['outcome']);
   const { prisma, sql } = createOrderDb(config, () => sqlMetric.inc());
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
-  const service = await startSubgraph<OrderContext>({
+  const clients = createPlatformClients({ cartUrl: config.CART_URL, productUrl: config.PRODUCT_URL, pricingUrl: config.PRICING_URL, secret: config.INTERNAL_SECRET, timeoutMs: config.INTERNAL_CALL_TIMEOUT_MS });
+  const payments = options.payments ?? createPaymentProvider(config);
+  const ledger = new PaymentLedger(prisma, payments);
+  const faults: FaultPoints = {};
+  const sagaDeps: SagaDeps = { prisma, clients, ledger, logger, now, leaseMs: config.CHECKOUT_LEASE_MS, faults };
+  const outcomes = metrics.counter('checkouts_total', 'Checkout requests by outcome (Order or the UserError type)', ['outcome']);
+  const checkouts = new CheckoutService({ ...sagaDeps, waitMs: config.CHECKOUT_WAIT_MS, observe: (outcome) => outcomes.inc({ outcome }) });
+  const cancel = { prisma, clients, ledger, now };
+
+  const recover = async (at: Date = now()) => {
+    const report = await recoverCheckouts(sagaDeps, at, config.CHECKOUT_RECOVERY_BATCH_SIZE);
+    recovered.inc({ outcome: 'completed' }, report.completed);
+    recovered.inc({ outcome: 'compensated' }, report.compensated);
+    return report;
+  };
+  const jobs = [schedule('checkout-recovery', config.CHECKOUT_RECOVERY_INTERVAL_MS, () => recover(), logger)];
+
+  const service = await startSubgraph({
     name: 'order',
     typeDefs,
-    resolvers: orderResolvers,
-    context: (identity) => ({ identity, prisma }),
+    resolvers,
+    context: (identity) => createContext(identity, { prisma, checkouts, cancel }),
     readiness: { required: { postgres: () => pingDatabase(prisma) }, optional: { redis: () => pingRedis(redis) } },
     internalSecret: config.INTERNAL_SECRET,
     logger,
@@ -35,8 +73,14 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger): P
   return {
     ...service,
     sql,
+    checkouts,
+    payments,
+    faults,
+    recoverCheckouts: recover,
     async stop() {
+      for (const job of jobs) job.stop();
       await service.stop();
+      await clients.close();
       await closeRedis(redis);
       await prisma.$disconnect();
     },

@@ -5,9 +5,9 @@ import type { Order, PrismaClient } from '../generated/prisma/client.ts';
 
 export const MAX_PAGE_SIZE = 100;
 
-/** Orders belong to signed-in users; guests and anonymous callers have none. */
-export function requireUser(identity: Identity): string {
-  if (identity.kind !== 'user') throw unauthenticated('Sign in to see your orders.');
+/** Orders belong to signed-in users; guests and anonymous callers have none (UNAUTHENTICATED). */
+export function requireUser(identity: Identity, message = 'Sign in to see your orders.'): string {
+  if (identity.kind !== 'user') throw unauthenticated(message);
   return identity.userId;
 }
 
@@ -19,6 +19,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   return { createdAt, id };
 }
 
+/** The user's orders, newest first, `first` at a time after the cursor `after`. */
 export async function listOrders(prisma: PrismaClient, userId: string, args: { first?: number | null; after?: string | null }) {
   const first = args.first ?? 20;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw badUserInput(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}.`, { field: 'first' });

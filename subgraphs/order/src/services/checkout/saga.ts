@@ -1,0 +1,342 @@
+/**
+ * The checkout saga. Steps, each idempotent under the checkout's keys, with the progress
+ * written to the Checkout row (status + state) after each, so any run can resume it:
+ *
+ *   STARTED   1 read the cart at the expected version   2 validate the address   3 reserve stock
+ *   RESERVED  4 quote from the captured prices and redeem the coupons
+ *   PRICED    5 charge the total
+ *   CHARGED   6 write the order with line snapshots (one transaction)
+ *   ORDERED   7 consume the reservations   8 mark the cart checked out   -> COMPLETED
+ *
+ * An expected failure (a typed outcome) before the charge is compensated at once: release the
+ * stock, reverse the redemptions, settle any charge (refund it), then FAILED with the outcome.
+ * Once CHARGED the saga only goes forward: a charge never stands without an order. A run that
+ * dies keeps its lease until it lapses; then a retry with the same key resumes it, or the
+ * recovery sweep finishes it (from CHARGED on) or compensates it (before).
+ */
+import type { Logger } from '@platform/logger';
+import type { Checkout, CheckoutStatus, PrismaClient } from '../../generated/prisma/client.ts';
+import type { PlatformClients } from '../../clients/platform.ts';
+import { finishCheckout, LeaseLost, releaseLease, resultOf, saveProgress, stateOf, type SagaState, type StoredResult } from '../../data/checkouts.ts';
+import { insertOrder } from '../../data/orders.ts';
+import type { PaymentLedger } from '../payments/ledger.ts';
+import { revertOrder } from '../cancel.ts';
+import { CartVersionMismatch, CouponUnavailable, EmptyCart, InvalidAddress, OutOfStock, PaymentDeclined, PaymentUnavailable, type CheckoutUserError } from './errors.ts';
+import { addressProblem } from './input.ts';
+import { chargeKey, checkoutKey } from './keys.ts';
+
+/** The points after which a test may stop a saga as if its process had been killed. */
+export type SagaStep = 'cart' | 'address' | 'reserve' | 'price' | 'charge' | 'order' | 'consume' | 'markCheckedOut';
+
+/** Fault injection for tests: `afterStep` runs after each step has been recorded; it may throw `SagaHalted`. */
+export interface FaultPoints {
+  afterStep?: (step: SagaStep, checkout: Readonly<Checkout>) => void | Promise<void>;
+}
+
+/** Stops a saga where it stands, as a killed process would: no compensation, the lease is kept until it lapses. */
+export class SagaHalted extends Error {
+  constructor(step: string) {
+    super(`checkout halted after ${step}`);
+    this.name = 'SagaHalted';
+  }
+}
+
+export interface SagaDeps {
+  prisma: PrismaClient;
+  clients: PlatformClients;
+  ledger: PaymentLedger;
+  logger: Logger;
+  now: () => Date;
+  leaseMs: number;
+  faults: FaultPoints;
+}
+
+const RANK: Record<CheckoutStatus, number> = { STARTED: 0, RESERVED: 1, PRICED: 2, CHARGED: 3, ORDERED: 4, COMPLETED: 5, FAILED: 6 };
+const charged = (status: CheckoutStatus) => RANK[status] >= RANK.CHARGED;
+const asStored = (error: CheckoutUserError): StoredResult => ({ kind: 'error', error: { ...error } });
+
+export class CheckoutSaga {
+  private readonly state: SagaState;
+  /** What this run may have to undo. A resumed run cannot know what its predecessor sent, so it undoes everything. */
+  private readonly undo: { stock: boolean; coupons: boolean; payment: boolean };
+  /** The charge's Payment row, once step 5 has it (a resumed run looks it up). */
+  private chargeId: string | undefined;
+
+  constructor(
+    private readonly deps: SagaDeps,
+    private readonly row: Checkout,
+    private readonly owner: string,
+    mode: 'fresh' | 'resumed',
+  ) {
+    this.state = structuredClone(stateOf(row));
+    const resumed = mode === 'resumed';
+    this.undo = { stock: resumed, coupons: resumed, payment: resumed };
+  }
+
+  /** Runs the saga from where the row stands to its end; returns the outcome stored with the key. */
+  async run(): Promise<StoredResult> {
+    try {
+      return await this.forward();
+    } catch (error) {
+      if (error instanceof SagaHalted || error instanceof LeaseLost) throw error;
+      await this.afterUnexpected(error);
+      throw error;
+    }
+  }
+
+  /** For the recovery sweep: finish a charged checkout, compensate any other. */
+  async recover(): Promise<StoredResult | null> {
+    if (charged(this.row.status) && !this.state.failure) return this.forward();
+    return this.compensate(this.state.failure ?? null);
+  }
+
+  private async forward(): Promise<StoredResult> {
+    if (this.row.status === 'STARTED') {
+      // Steps 1 and 2 only read, so both are asked at once; the cart's outcome comes first.
+      const [badCart, badAddress] = await Promise.all([this.readCart(), this.checkAddress()]);
+      if (badCart) return this.fail(badCart);
+      await this.step('cart');
+      if (badAddress) return this.fail(badAddress);
+      await this.step('address');
+      const shortage = await this.reserve();
+      if (shortage) return this.fail(shortage);
+      await this.save({ status: 'RESERVED', cartId: this.cart().id });
+      await this.step('reserve');
+    }
+    if (this.row.status === 'RESERVED') {
+      const refused = await this.price();
+      if (refused) return this.fail(refused);
+      await this.save({ status: 'PRICED' });
+      await this.step('price');
+    }
+    if (this.row.status === 'PRICED') {
+      const refused = await this.charge();
+      if (refused) return this.fail(refused);
+      await this.step('charge');
+    }
+    if (this.row.status === 'CHARGED') {
+      await this.writeOrder();
+      await this.step('order');
+    }
+    if (this.row.status === 'ORDERED') {
+      const vanished = await this.consume();
+      if (vanished) return this.cancelPlacedOrder(vanished);
+      await this.step('consume');
+      await this.markCheckedOut();
+      await this.step('markCheckedOut');
+      const result: StoredResult = { kind: 'order', orderId: this.row.orderId! };
+      await this.finish('COMPLETED', result);
+      return result;
+    }
+    const ended = resultOf(this.row);
+    if (!ended) throw new Error(`checkout ${this.row.id} ended without an outcome`);
+    return ended;
+  }
+
+  // --- steps -------------------------------------------------------------------------------
+
+  /**
+   * 1: the cart at the expected version, with active lines, captured once: it is recorded with
+   * the reservation, and every later step and a resumed run use this snapshot.
+   */
+  private async readCart(): Promise<CheckoutUserError | undefined> {
+    if (this.state.cart) return undefined;
+    const cart = await this.deps.clients.cart.forCheckout(this.row.userId);
+    if (cart && cart.version !== this.row.cartVersion) return new CartVersionMismatch(cart.version);
+    const lines = cart?.lines.filter((l) => !l.savedForLater) ?? [];
+    if (!cart || lines.length === 0) return new EmptyCart();
+    this.state.cart = {
+      id: cart.id,
+      version: cart.version,
+      couponCodes: cart.couponCodes,
+      lines: lines.map((l) => ({ productId: l.productId, options: l.options, quantity: l.quantity, unitPrice: l.unitPrice, currencyCode: l.currencyCode })),
+    };
+    return undefined;
+  }
+
+  /** 2: required fields and limits, and a country the pricing tables know. */
+  private async checkAddress(): Promise<CheckoutUserError | undefined> {
+    const { address } = this.state;
+    const problem = addressProblem(address);
+    if (problem) return problem;
+    if (!(await this.deps.clients.pricing.shipsTo(address.country))) return new InvalidAddress('country', `We do not ship to ${address.country}.`);
+    return undefined;
+  }
+
+  /** 3: every line or none; a shortage names every short line. */
+  private async reserve(): Promise<CheckoutUserError | undefined> {
+    this.undo.stock = true;
+    const result = await this.deps.clients.product.reserve(checkoutKey(this.row), this.stockLines());
+    if (result.ok) return undefined;
+    // All or nothing: a refused reservation leaves nothing held under this key.
+    this.undo.stock = false;
+    return new OutOfStock(result.shortages);
+  }
+
+  /** 4: the final cost from the captured prices, shipping to the address; the coupons that discount it are redeemed. */
+  private async price(): Promise<CheckoutUserError | undefined> {
+    const cart = this.cart();
+    const { clients } = this.deps;
+    const [quote, products] = await Promise.all([
+      clients.pricing.quote({
+        lines: cart.lines.map((l) => ({ productId: l.productId, quantity: l.quantity, unitPrice: l.unitPrice })),
+        couponCodes: cart.couponCodes,
+        shippingCountry: this.state.address.country,
+      }),
+      clients.product.snapshots(cart.lines.map((l) => l.productId)),
+    ]);
+    if (!quote) return new InvalidAddress('country', `We do not ship to ${this.state.address.country}.`);
+    const codes = [...new Set(quote.discounts.map((d) => d.code))];
+    if (codes.length) {
+      this.undo.coupons = true;
+      const redeemed = await clients.pricing.redeemCoupons(checkoutKey(this.row), codes, quote.subtotal.amount);
+      if (!redeemed.ok) return new CouponUnavailable(redeemed.failed.map((f) => f.code));
+    }
+    this.state.quote = {
+      currencyCode: quote.total.currencyCode,
+      subtotal: quote.subtotal.amount,
+      discountTotal: quote.discountTotal.amount,
+      shipping: quote.shipping.amount,
+      tax: quote.tax.amount,
+      total: quote.total.amount,
+      couponCodes: codes,
+    };
+    this.state.products = Object.fromEntries([...products].map(([id, p]) => [id, { sku: p.sku, name: p.name }]));
+    return undefined;
+  }
+
+  /** 5: one charge per attempt key; the intent is recorded (fenced) before the provider is asked. */
+  private async charge(): Promise<CheckoutUserError | undefined> {
+    const quote = this.state.quote!;
+    this.undo.payment = true;
+    const outcome = await this.deps.ledger.charge(
+      { checkoutId: this.row.id, idempotencyKey: chargeKey(this.row), amount: quote.total, currencyCode: quote.currencyCode, token: this.state.paymentToken },
+      (tx) => saveProgress(tx, this.row.id, this.owner, {}, this.leaseUntil()),
+    );
+    if (outcome.status !== 'SUCCEEDED') return outcome.status === 'DECLINED' ? new PaymentDeclined() : new PaymentUnavailable();
+    this.chargeId = outcome.payment.id;
+    await this.save({ status: 'CHARGED' });
+    return undefined;
+  }
+
+  /** 6: the order, its line snapshots and the link from the charge, with the checkout's progress, in one transaction. */
+  private async writeOrder(): Promise<void> {
+    const { prisma } = this.deps;
+    this.chargeId ??= (await prisma.payment.findUniqueOrThrow({ where: { idempotencyKey: chargeKey(this.row) }, select: { id: true } })).id;
+    const chargeId = this.chargeId;
+    const orderId = await prisma.$transaction(async (tx) => {
+      const order = await insertOrder(tx, {
+        checkoutId: this.row.id,
+        userId: this.row.userId,
+        cart: this.cart(),
+        quote: this.state.quote!,
+        products: this.state.products ?? {},
+        address: this.state.address,
+        chargeId,
+      });
+      await saveProgress(tx, this.row.id, this.owner, { status: 'ORDERED', orderId: order.id, state: this.state }, this.leaseUntil());
+      return order.id;
+    });
+    Object.assign(this.row, { status: 'ORDERED', orderId });
+  }
+
+  /**
+   * 7: the held stock leaves the warehouse. A reservation that lapsed meanwhile (a saga stalled
+   * past its expiry) is taken again; when the stock is gone, the shortage is returned.
+   */
+  private async consume(): Promise<OutOfStock | undefined> {
+    const { product } = this.deps.clients;
+    const key = checkoutKey(this.row);
+    let result = await product.consume(key);
+    if (!result.ok && (result.status === 'EXPIRED' || result.status === 'RELEASED')) {
+      const again = await product.reserve(key, this.stockLines());
+      if (!again.ok) return new OutOfStock(again.shortages);
+      result = await product.consume(key);
+    }
+    if (!result.ok) throw new Error(`checkout ${this.row.id}: its reservation cannot be consumed (${result.status})`);
+    return undefined;
+  }
+
+  /** 8: empty the cart, if it is still as checkout read it; a cart changed meanwhile keeps its lines. */
+  private async markCheckedOut(): Promise<void> {
+    const result = await this.deps.clients.cart.markCheckedOut(this.row.userId, this.cart().version, this.row.id);
+    if (!result.ok) this.deps.logger.warn({ checkoutId: this.row.id, currentVersion: result.currentVersion }, 'cart changed during checkout; it keeps its lines');
+  }
+
+  // --- endings -----------------------------------------------------------------------------
+
+  /** Records the outcome first (so a crash mid-compensation still ends with it), then compensates. */
+  private async fail(refused: CheckoutUserError): Promise<StoredResult> {
+    this.state.failure = asStored(refused);
+    if (this.undo.stock || this.undo.coupons || this.undo.payment) await this.save({});
+    await this.compensate(this.state.failure);
+    return this.state.failure;
+  }
+
+  /** Undoes whatever the saga may have done before a charge stood, then ends FAILED (abandoned when `result` is null). */
+  private async compensate(result: StoredResult | null): Promise<StoredResult | null> {
+    const { clients, ledger } = this.deps;
+    const key = checkoutKey(this.row);
+    // Stock first: other buyers are waiting for it.
+    if (this.undo.stock) await clients.product.release(key);
+    if (this.undo.coupons) await clients.pricing.reverseRedemptions(key);
+    if (this.undo.payment) await ledger.settleUnordered(this.row.id, this.state.paymentToken);
+    await this.finish('FAILED', result);
+    return result;
+  }
+
+  /** The stock of a paid order vanished before it was consumed: cancel the order (refund) and tell the buyer. */
+  private async cancelPlacedOrder(shortage: OutOfStock): Promise<StoredResult> {
+    const { prisma } = this.deps;
+    const order = await prisma.order.findUniqueOrThrow({ where: { id: this.row.orderId! } });
+    await revertOrder(this.deps, order, this.row);
+    const result = asStored(shortage);
+    await this.finish('FAILED', result);
+    return result;
+  }
+
+  /** An unexpected failure: before the charge, undo what was done; after it, let a retry or the sweep finish at once. */
+  private async afterUnexpected(error: unknown): Promise<void> {
+    this.deps.logger.error({ err: error, checkoutId: this.row.id, status: this.row.status }, 'checkout failed unexpectedly');
+    if (!charged(this.row.status)) {
+      Object.assign(this.undo, { stock: true, coupons: true, payment: true });
+      try {
+        await this.compensate(this.state.failure ?? null);
+        return;
+      } catch (compensation) {
+        this.deps.logger.warn({ err: compensation, checkoutId: this.row.id }, 'compensation failed; the recovery sweep will retry it');
+      }
+    }
+    await releaseLease(this.deps.prisma, this.row.id, this.owner, this.deps.now()).catch(() => undefined);
+  }
+
+  // --- helpers -----------------------------------------------------------------------------
+
+  private cart() {
+    if (!this.state.cart) throw new Error(`checkout ${this.row.id} has no cart snapshot`);
+    return this.state.cart;
+  }
+
+  private stockLines() {
+    return this.cart().lines.map((l) => ({ productId: l.productId, quantity: l.quantity }));
+  }
+
+  private leaseUntil() {
+    return new Date(this.deps.now().getTime() + this.deps.leaseMs);
+  }
+
+  private async save(data: { status?: CheckoutStatus; cartId?: string }): Promise<void> {
+    await saveProgress(this.deps.prisma, this.row.id, this.owner, { ...data, state: this.state }, this.leaseUntil());
+    if (data.status) this.row.status = data.status;
+  }
+
+  private async step(step: SagaStep): Promise<void> {
+    await this.deps.faults.afterStep?.(step, this.row);
+  }
+
+  private async finish(status: 'COMPLETED' | 'FAILED', result: StoredResult | null): Promise<void> {
+    const { paymentToken: _dropped, ...state } = this.state;
+    await finishCheckout(this.deps.prisma, this.row.id, this.owner, status, result, state);
+    this.row.status = status;
+  }
+}

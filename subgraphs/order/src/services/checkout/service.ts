@@ -1,0 +1,96 @@
+/**
+ * Idempotent checkout. The first request with a key inserts the Checkout row (unique per user
+ * and key) holding its lease and runs the saga. A duplicate with the same input waits for that
+ * outcome: in this process it awaits the running saga, across replicas it polls the row, and
+ * if the first run's lease lapses (it died) the duplicate takes over and resumes it. A key sent
+ * with another input is `IdempotencyKeyReused`. A checkout that was abandoned (compensated
+ * after a crash or an unexpected failure) starts over as a new attempt when its key returns.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Order } from '../../generated/prisma/client.ts';
+import { createCheckout, findCheckout, restartAbandoned, resultOf, takeOverLease, type Checkout, type SagaState, type StoredResult } from '../../data/checkouts.ts';
+import { IdempotencyKeyReused, reviveCheckoutError, type CheckoutUserError } from './errors.ts';
+import { assertWellFormed, fingerprint, normalizeAddress, type CheckoutInputValue } from './input.ts';
+import { CheckoutSaga, type SagaDeps } from './saga.ts';
+
+export interface CheckoutServiceDeps extends SagaDeps {
+  /** How long a duplicate request waits for the first one. */
+  waitMs: number;
+  /** Told the outcome of every checkout request (`Order` or the error's type), for metrics. */
+  observe?: (outcome: string) => void;
+}
+
+/** The checkout is still running elsewhere after the wait; the client may retry with the same key. */
+export class CheckoutStillRunning extends Error {
+  constructor(readonly checkoutId: string) {
+    super(`checkout ${checkoutId} is still running`);
+    this.name = 'CheckoutStillRunning';
+  }
+}
+
+export class CheckoutService {
+  /** Sagas this process is running, so duplicates here await them instead of polling. */
+  private readonly running = new Map<string, Promise<StoredResult>>();
+
+  constructor(private readonly deps: CheckoutServiceDeps) {}
+
+  /** Checks the user's cart out (see the module comment): the order, or the typed reason there is none. */
+  async checkout(userId: string, input: CheckoutInputValue): Promise<Order | CheckoutUserError> {
+    assertWellFormed(input);
+    const outcome = await this.outcome(userId, input, fingerprint(input));
+    if (outcome instanceof IdempotencyKeyReused || outcome.kind === 'error') {
+      const refused = outcome instanceof IdempotencyKeyReused ? outcome : reviveCheckoutError(outcome.error);
+      this.deps.observe?.(refused.__typename);
+      return refused;
+    }
+    this.deps.observe?.('Order');
+    return this.deps.prisma.order.findUniqueOrThrow({ where: { id: outcome.orderId } });
+  }
+
+  private async outcome(userId: string, input: CheckoutInputValue, print: string): Promise<StoredResult | IdempotencyKeyReused> {
+    const { prisma } = this.deps;
+    const giveUpAt = Date.now() + this.deps.waitMs;
+    // A new key is the common case: insert first, and look the key up only when it exists.
+    for (let pause = 10, insert = true; ; pause = Math.min(pause * 2, 250)) {
+      const owner = randomUUID();
+      if (insert) {
+        const created = await createCheckout(prisma, { userId, idempotencyKey: input.idempotencyKey, fingerprint: print, cartVersion: input.expectedCartVersion, state: initialState(input), owner, leaseUntil: this.leaseUntil() });
+        if (created) return this.runSaga(created, owner, 'fresh');
+      }
+      const row = await findCheckout(prisma, userId, input.idempotencyKey);
+      insert = !row;
+      if (!row) continue;
+      if (row.fingerprint !== print) return new IdempotencyKeyReused(input.idempotencyKey);
+      const ended = resultOf(row);
+      if (ended && (row.status === 'COMPLETED' || row.status === 'FAILED')) return ended;
+      const local = this.running.get(row.id);
+      if (local) return local;
+      const mine =
+        row.status === 'FAILED'
+          ? await restartAbandoned(prisma, row.id, initialState(input), owner, this.leaseUntil())
+          : await takeOverLease(prisma, row.id, owner, this.deps.now(), this.leaseUntil());
+      if (mine) return this.runSaga(mine, owner, row.status === 'FAILED' ? 'fresh' : 'resumed');
+      if (Date.now() > giveUpAt) throw new CheckoutStillRunning(row.id);
+      await sleep(pause);
+    }
+  }
+
+  private async runSaga(row: Checkout, owner: string, mode: 'fresh' | 'resumed'): Promise<StoredResult> {
+    const run = new CheckoutSaga(this.deps, row, owner, mode).run();
+    this.running.set(row.id, run);
+    try {
+      return await run;
+    } finally {
+      if (this.running.get(row.id) === run) this.running.delete(row.id);
+    }
+  }
+
+  private leaseUntil(): Date {
+    return new Date(this.deps.now().getTime() + this.deps.leaseMs);
+  }
+}
+
+function initialState(input: CheckoutInputValue): SagaState {
+  return { address: normalizeAddress(input.shippingAddress), paymentToken: input.paymentToken };
+}

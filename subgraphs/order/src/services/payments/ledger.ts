@@ -1,0 +1,105 @@
+/**
+ * Every movement of money goes through here: a `Payment` row per charge and per refund, each
+ * with its own idempotency key, written as PENDING before the provider is asked. A call whose
+ * outcome is unknown (the process died, the provider timed out) leaves the row PENDING; asking
+ * again with the same key learns the outcome without moving money twice.
+ */
+import Decimal from 'decimal.js';
+import type { Payment, Prisma, PrismaClient } from '../../generated/prisma/client.ts';
+import type { PaymentProvider } from './provider.ts';
+
+export type ChargeOutcome = { status: 'SUCCEEDED'; payment: Payment } | { status: 'DECLINED' | 'UNAVAILABLE'; reason: string };
+
+/** The provider said it cannot refund right now; the refund stays PENDING and is retried. */
+export class RefundUnavailable extends Error {
+  constructor(reason: string) {
+    super(`refund unavailable: ${reason}`);
+    this.name = 'RefundUnavailable';
+  }
+}
+
+/** Transaction id recorded for a charge of zero (nothing to ask the provider for). */
+const NO_CHARGE = 'no-charge';
+
+export interface ChargeRequest {
+  checkoutId: string;
+  idempotencyKey: string;
+  amount: string;
+  currencyCode: string;
+  /** Needed only while the outcome is unknown; a recorded outcome is returned without it. */
+  token: string | undefined;
+}
+
+export class PaymentLedger {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly provider: PaymentProvider,
+  ) {}
+
+  /**
+   * Charges once per key. `guard` runs in the transaction that records the intent (the saga
+   * checks it still owns the checkout there), so no charge is sent by a run that lost it.
+   */
+  async charge(request: ChargeRequest, guard?: (tx: Prisma.TransactionClient) => Promise<void>): Promise<ChargeOutcome> {
+    await this.prisma.$transaction(async (tx) => {
+      await guard?.(tx);
+      // A repeated step finds the row of its first try and keeps it.
+      await tx.payment.createMany({
+        data: [{ checkoutId: request.checkoutId, kind: 'CHARGE', status: 'PENDING', idempotencyKey: request.idempotencyKey, amount: request.amount, currencyCode: request.currencyCode }],
+        skipDuplicates: true,
+      });
+    });
+    let row = await this.prisma.payment.findUniqueOrThrow({ where: { idempotencyKey: request.idempotencyKey } });
+    if (row.status === 'PENDING') row = await this.askProvider(row, request.token);
+    if (row.status === 'SUCCEEDED') return { status: 'SUCCEEDED', payment: row };
+    if (row.status === 'DECLINED' || row.status === 'UNAVAILABLE') return { status: row.status, reason: row.failureReason ?? '' };
+    throw new Error(`charge ${row.idempotencyKey} is ${row.status}; a checkout cannot continue with it`);
+  }
+
+  /** Sends (or repeats, with the same key) a PENDING charge and records what the provider answers. */
+  private async askProvider(row: Payment, token: string | undefined): Promise<Payment> {
+    let data: Prisma.PaymentUpdateManyMutationInput;
+    if (new Decimal(row.amount.toString()).isZero()) {
+      data = { status: 'SUCCEEDED', transactionId: NO_CHARGE };
+    } else {
+      if (!token) throw new Error(`charge ${row.idempotencyKey} has an unknown outcome and no token to ask again with`);
+      const result = await this.provider.charge({ idempotencyKey: row.idempotencyKey, amount: row.amount.toFixed(2), currencyCode: row.currencyCode, token });
+      data = result.status === 'SUCCEEDED' ? { status: 'SUCCEEDED', transactionId: result.transactionId } : { status: result.status, failureReason: result.reason };
+    }
+    // Only a PENDING row takes the answer: another run may have resolved (and even refunded) it meanwhile.
+    await this.prisma.payment.updateMany({ where: { id: row.id, status: 'PENDING' }, data });
+    return this.prisma.payment.findUniqueOrThrow({ where: { id: row.id } });
+  }
+
+  /**
+   * Makes sure no charge of a checkout without an order stands: a PENDING charge is resolved
+   * (repeated with its key), and every SUCCEEDED one is refunded. Idempotent.
+   */
+  async settleUnordered(checkoutId: string, token: string | undefined): Promise<void> {
+    const charges = await this.prisma.payment.findMany({ where: { checkoutId, kind: 'CHARGE', orderId: null, status: { in: ['PENDING', 'SUCCEEDED'] } } });
+    for (let charge of charges) {
+      if (charge.status === 'PENDING') charge = await this.askProvider(charge, token);
+      if (charge.status === 'SUCCEEDED') await this.refund(charge, `refund:${charge.idempotencyKey}`);
+    }
+  }
+
+  /** Gives a charge back in full, once per key; a charge that was never taken (or was refunded) needs nothing. */
+  async refund(charge: Payment, idempotencyKey: string): Promise<void> {
+    if (charge.kind !== 'CHARGE' || charge.status !== 'SUCCEEDED') return;
+    const refund = await this.prisma.payment.upsert({
+      where: { idempotencyKey },
+      create: { checkoutId: charge.checkoutId, orderId: charge.orderId, kind: 'REFUND', status: 'PENDING', idempotencyKey, amount: charge.amount, currencyCode: charge.currencyCode },
+      update: {},
+    });
+    let refundId = refund.transactionId ?? NO_CHARGE;
+    if (refund.status !== 'SUCCEEDED' && charge.transactionId !== NO_CHARGE) {
+      const result = await this.provider.refund({ idempotencyKey, transactionId: charge.transactionId!, amount: charge.amount.toFixed(2), currencyCode: charge.currencyCode });
+      if (result.status !== 'SUCCEEDED') throw new RefundUnavailable(result.reason);
+      refundId = result.refundId;
+    }
+    await this.prisma.$transaction([
+      this.prisma.payment.update({ where: { id: refund.id }, data: { status: 'SUCCEEDED', transactionId: refundId } }),
+      this.prisma.payment.update({ where: { id: charge.id }, data: { status: 'REFUNDED' } }),
+    ]);
+  }
+}
