@@ -3,7 +3,6 @@
  * checking it out through the gateway with the test payment provider. Prints checkout latency
  * (p50/p95/p99), checkouts per second and the SQL each checkout runs, per subgraph.
  */
-import { createServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createProduct, startStack } from '@platform/testing';
 import { graphqlClient, report, type Measurement } from './lib.ts';
@@ -14,20 +13,10 @@ const PRODUCTS = 100;
 const SERIAL_ROUNDS = 20;
 const ADDRESS = { name: 'Bench Buyer', line1: '1 Raffles Place', city: 'Singapore', postalCode: '048616', country: 'SG' };
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** `npm run bench -- checkout`: `buyers` concurrent buyers for `durationMs` (default BENCH_DURATION_MS or 10 s) on a fresh platform. */
 export async function runCheckoutBench(options: { buyers: number; durationMs?: number }): Promise<void> {
   const durationMs = options.durationMs ?? Number(process.env.BENCH_DURATION_MS ?? 10_000);
-  // The order subgraph starts alongside the cart, so it is told the cart's (fixed) address up front.
-  const cartPort = await freePort();
-  const stack = await startStack({ env: { DATABASE_POOL_SIZE: '20', CART_PORT: String(cartPort), CART_URL: `http://127.0.0.1:${cartPort}/graphql`, CHECKOUT_RECOVERY_INTERVAL_MS: '0' } });
+  const stack = await startStack({ env: { DATABASE_POOL_SIZE: '20', CHECKOUT_RECOVERY_INTERVAL_MS: '0' } });
   const client = graphqlClient(stack.url);
   try {
     // A spread of products, as real carts have; the single hot product is the oversell test's job.

@@ -15,8 +15,16 @@ export interface GatewayContext {
 /** A fetch bound to one keep-alive pool that gives up after `timeoutMs`. */
 export function keepAliveFetcher(timeoutMs: number): { fetcher: Fetcher; close: () => Promise<void> } {
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: 128, pipelining: 1 });
-  const fetcher = ((url: string, init: Record<string, unknown> = {}) =>
-    fetch(url, { ...init, dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) } as Parameters<typeof fetch>[1])) as unknown as Fetcher;
+  const fetcher = (async (url: string, init: Record<string, unknown> = {}) => {
+    try {
+      return await fetch(url, { ...init, dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) } as Parameters<typeof fetch>[1]);
+    } catch (error) {
+      // The gateway rewrites a failed fetch's message, which a DOMException (the timeout's) forbids;
+      // hand it a plain Error so a slow subgraph fails its part of the plan, not the whole request.
+      const name = (error as Error).name;
+      throw new Error(name === 'TimeoutError' || name === 'AbortError' ? `subgraph request timed out after ${timeoutMs} ms` : `subgraph request failed: ${(error as Error).message}`);
+    }
+  }) as unknown as Fetcher;
   return { fetcher, close: () => agent.close() };
 }
 

@@ -67,6 +67,14 @@ describe('scripts/db/engine', () => {
       'catalog."Inventory".Inventory_reserved_le_onHand_check',
       'catalog."Reservation".Reservation_quantity_check',
       'orders."OrderLine".OrderLine_quantity_check',
+      'pricing."Coupon".Coupon_max_redemptions_positive',
+      'pricing."Coupon".Coupon_redemptions_within_limit',
+      'pricing."Coupon".Coupon_value_valid',
+      'pricing."Coupon".Coupon_window_ordered',
+      'pricing."Price".Price_amount_positive',
+      'pricing."PriceHistory".PriceHistory_amount_positive',
+      'pricing."ShippingRate".ShippingRate_amounts_non_negative',
+      'pricing."TaxRate".TaxRate_rate_fraction',
     ]);
 
     const [product] = await query<{ id: string }>(

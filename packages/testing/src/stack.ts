@@ -80,11 +80,11 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
       startPricingSubgraph(loadPricingConfig(env), logger('pricing')).then(track),
     ]);
     Object.assign(env, { PRODUCT_URL: url(product.port), PRICING_URL: url(pricing.port) });
-    const [cart, order] = await Promise.all([
-      startCartSubgraph(loadCartConfig(env), logger('cart'), options.now ? { now: options.now } : {}).then(track),
-      startOrderSubgraph(loadOrderConfig(env), logger('order')).then(track),
-    ]);
-    Object.assign(env, { CART_URL: url(cart.port), ORDER_URL: url(order.port) });
+    // Order calls the cart during checkout, so it starts once the cart's URL is known.
+    const cart = track(await startCartSubgraph(loadCartConfig(env), logger('cart'), options.now ? { now: options.now } : {}));
+    Object.assign(env, { CART_URL: url(cart.port) });
+    const order = track(await startOrderSubgraph(loadOrderConfig(env), logger('order')));
+    Object.assign(env, { ORDER_URL: url(order.port) });
     const gateway = track(await startGateway(loadGatewayConfig(env), logger('gateway')));
     const stop = async () => {
       for (const service of started.reverse()) await service.stop().catch(() => undefined);

@@ -3,30 +3,12 @@
  * gateway, and read stock, sales and payments straight from the database (what the platform
  * actually did, not what it says it did).
  */
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { AddCartLineDocument, CheckoutDocument, type CheckoutInput, type CheckoutMutation } from '@platform/client';
 import { sql, startStack, type TestStack } from '@platform/testing';
 
-/** A port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/**
- * A stack for the order tests. Background sweeps are off (the tests run them with their own
- * clock). The harness starts cart and order side by side, so the order subgraph is told the
- * cart's address up front: the cart gets a fixed free port.
- */
+/** A stack for the order tests. Background sweeps are off (the tests run them with their own clock). */
 export async function startOrderStack(env: Record<string, string> = {}): Promise<TestStack> {
-  const cartPort = await freePort();
-  return startStack({
-    env: { CHECKOUT_RECOVERY_INTERVAL_MS: '0', RESERVATION_SWEEP_INTERVAL_MS: '0', CART_PORT: String(cartPort), CART_URL: `http://127.0.0.1:${cartPort}/graphql`, ...env },
-  });
+  return startStack({ env: { CHECKOUT_RECOVERY_INTERVAL_MS: '0', RESERVATION_SWEEP_INTERVAL_MS: '0', ...env } });
 }
 
 export const ADDRESS = { name: 'Tan Wei Ling', line1: '1 Raffles Place', line2: '#20-01', city: 'Singapore', postalCode: '048616', country: 'SG' } as const;
