@@ -37,6 +37,8 @@ export interface ScheduledJob {
   /** Runs the job now (also used by tests); errors are logged, not thrown. */
   runNow(): Promise<void>;
   stop(): void;
+  /** Resolves once a run in progress (if any) has finished. */
+  idle(): Promise<void>;
 }
 
 /** Runs `job` every `intervalMs` without keeping the process alive; a run never overlaps the previous one. */
@@ -53,5 +55,5 @@ export function schedule(name: string, intervalMs: number, job: () => Promise<un
   };
   const timer = intervalMs > 0 ? setInterval(() => void runNow(), intervalMs) : undefined;
   timer?.unref();
-  return { runNow, stop: () => timer && clearInterval(timer) };
+  return { runNow, stop: () => timer && clearInterval(timer), idle: () => running ?? Promise.resolve() };
 }

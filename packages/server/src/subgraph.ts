@@ -13,9 +13,11 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { verifySignedIdentity, SignatureError, type Identity } from '@platform/auth';
 import { maskError } from '@platform/errors';
 import type { Logger } from '@platform/logger';
+import { closeRedis, createRedis, pingRedis, type Redis } from '@platform/redis';
 import { createHttpServer, listen, HttpError, type Route } from './http.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { readinessRoute, type ReadinessChecks } from './readiness.ts';
+import { pingDatabase } from './prisma.ts';
 
 /** An internal operation: validated JSON in, JSON out. Throw `HttpError(400, ...)` for bad input. */
 export type InternalOperation = (body: unknown, caller: Extract<Identity, { kind: 'service' }>) => Promise<unknown>;
@@ -102,5 +104,63 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
     url: `http://127.0.0.1:${port}/graphql`,
     metrics,
     stop: () => apollo.stop(),
+  };
+}
+
+/** The settings every subgraph's configuration carries (see `loadSubgraphConfig`). */
+export interface SubgraphSettings {
+  REDIS_URL: string;
+  REDIS_KEY_PREFIX: string;
+  REDIS_COMMAND_TIMEOUT_MS: number;
+  INTERNAL_SECRET: string;
+  PORT: number;
+  HOST: string;
+}
+
+/** What every subgraph process starts with: its metrics (with an SQL counter) and a Redis connection. */
+export function subgraphBasics(name: string, config: SubgraphSettings, logger: Logger) {
+  const metrics = createMetrics(name);
+  const sqlQueries = metrics.counter('sql_queries_total', 'SQL statements run');
+  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
+  return { metrics, redis, onSql: () => sqlQueries.inc() };
+}
+
+export interface LaunchOptions<TContext extends BaseContext> extends Pick<SubgraphOptions<TContext>, 'name' | 'typeDefs' | 'resolvers' | 'context' | 'internal' | 'logger'> {
+  config: SubgraphSettings;
+  db: { $disconnect(): Promise<void>; $queryRawUnsafe(sql: string): Promise<unknown> };
+  redis: Redis;
+  metrics: Metrics;
+  /** Runs after the server has drained and before Redis and Postgres close (stop timers, close clients). */
+  beforeClose?: () => Promise<void> | void;
+}
+
+/**
+ * Starts a subgraph with the platform's defaults: Postgres required and Redis optional for
+ * readiness, the gateway-signed identity, and a `stop()` that drains requests, then closes the
+ * subgraph's own resources, Redis and Postgres, in that order.
+ */
+export async function launchSubgraph<TContext extends BaseContext>(options: LaunchOptions<TContext>): Promise<RunningService> {
+  const { config, db, redis } = options;
+  const service = await startSubgraph<TContext>({
+    name: options.name,
+    typeDefs: options.typeDefs,
+    resolvers: options.resolvers,
+    context: options.context,
+    ...(options.internal ? { internal: options.internal } : {}),
+    readiness: { required: { postgres: () => pingDatabase(db) }, optional: { redis: () => pingRedis(redis) } },
+    internalSecret: config.INTERNAL_SECRET,
+    logger: options.logger,
+    port: config.PORT,
+    host: config.HOST,
+    metrics: options.metrics,
+  });
+  return {
+    ...service,
+    async stop() {
+      await service.stop();
+      await options.beforeClose?.();
+      await closeRedis(redis);
+      await db.$disconnect();
+    },
   };
 }

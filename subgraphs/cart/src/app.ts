@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { Logger } from '@platform/logger';
-import { closeRedis, createRedis, pingRedis, type Redis } from '@platform/redis';
-import { createMetrics, pingDatabase, schedule, startSubgraph, type RunningService } from '@platform/server';
+import type { Redis } from '@platform/redis';
+import { launchSubgraph, schedule, subgraphBasics, type RunningService } from '@platform/server';
 import { createCartCache, type CartCache } from './cache/cart-cache.ts';
 import { createCatalogClient } from './clients/catalog.ts';
 import type { CartConfig } from './config.ts';
@@ -29,11 +29,9 @@ export interface RunningCartSubgraph extends RunningService {
 
 export async function startCartSubgraph(config: CartConfig, logger: Logger, options: { now?: () => Date } = {}): Promise<RunningCartSubgraph> {
   const now = options.now ?? (() => new Date());
-  const metrics = createMetrics('cart');
-  const sqlMetric = metrics.counter('sql_queries_total', 'SQL statements run');
+  const { metrics, redis, onSql } = subgraphBasics('cart', config, logger);
   const cacheMetric = metrics.counter('cart_cache_lookups_total', 'Cart cache lookups by result', ['result']);
-  const { prisma, sql } = createCartDb(config, () => sqlMetric.inc());
-  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
+  const { prisma, sql } = createCartDb(config, onSql);
   const catalog = createCatalogClient({ productUrl: config.PRODUCT_URL, pricingUrl: config.PRICING_URL, secret: config.INTERNAL_SECRET, timeoutMs: config.INTERNAL_CALL_TIMEOUT_MS });
   const cache = createCartCache(redis, logger, config.CART_CACHE_TTL_SECONDS, (hit) => cacheMetric.inc({ result: hit ? 'hit' : 'miss' }));
   const events = createEventPublisher(prisma, redis, config.REDIS_KEY_PREFIX, logger);
@@ -43,7 +41,7 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
     schedule('cart-expiry-sweep', config.CART_SWEEP_INTERVAL_MS, () => sweepExpired(prisma, cache, now()), logger),
     schedule('cart-outbox-relay', config.OUTBOX_RELAY_INTERVAL_MS, () => events.relay(), logger),
   ];
-  const service = await startSubgraph({
+  const service = await launchSubgraph({
     name: 'cart',
     typeDefs,
     resolvers: cartResolvers,
@@ -58,12 +56,16 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
         currencyCode: config.STORE_CURRENCY,
       }),
     internal: internalOperations(prisma, carts),
-    readiness: { required: { postgres: () => pingDatabase(prisma) }, optional: { redis: () => pingRedis(redis) } },
-    internalSecret: config.INTERNAL_SECRET,
-    logger,
-    port: config.PORT,
-    host: config.HOST,
+    config,
+    db: prisma,
+    redis,
     metrics,
+    logger,
+    beforeClose: async () => {
+      for (const job of jobs) job.stop();
+      await Promise.all(jobs.map((job) => job.idle()));
+      await catalog.close();
+    },
   });
   return {
     ...service,
@@ -73,12 +75,5 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
     events,
     redis,
     sweepExpired: (at = now()) => sweepExpired(prisma, cache, at),
-    async stop() {
-      for (const job of jobs) job.stop();
-      await service.stop();
-      await catalog.close();
-      await closeRedis(redis);
-      await prisma.$disconnect();
-    },
   };
 }

@@ -1,7 +1,6 @@
 /** Builds and starts the order subgraph; used by `index.ts` and by the test harness. */
 import type { Logger } from '@platform/logger';
-import { closeRedis, createRedis, pingRedis } from '@platform/redis';
-import { createMetrics, pingDatabase, schedule, startSubgraph, type RunningService } from '@platform/server';
+import { launchSubgraph, schedule, subgraphBasics, type RunningService } from '@platform/server';
 import { createPlatformClients } from './clients/platform.ts';
 import type { OrderConfig } from './config.ts';
 import { createContext } from './context.ts';
@@ -36,11 +35,9 @@ export interface OrderSubgraphOptions {
 
 export async function startOrderSubgraph(config: OrderConfig, logger: Logger, options: OrderSubgraphOptions = {}): Promise<RunningOrderSubgraph> {
   const now = options.now ?? (() => new Date());
-  const metrics = createMetrics('order');
-  const sqlMetric = metrics.counter('sql_queries_total', 'SQL statements run');
+  const { metrics, redis, onSql } = subgraphBasics('order', config, logger);
   const recovered = metrics.counter('checkouts_recovered_total', 'Stuck checkouts recovered by the sweep, by outcome', ['outcome']);
-  const { prisma, sql } = createOrderDb(config, () => sqlMetric.inc());
-  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
+  const { prisma, sql } = createOrderDb(config, onSql);
   const clients = createPlatformClients({ cartUrl: config.CART_URL, productUrl: config.PRODUCT_URL, pricingUrl: config.PRICING_URL, secret: config.INTERNAL_SECRET, timeoutMs: config.INTERNAL_CALL_TIMEOUT_MS });
   const payments = options.payments ?? createPaymentProvider(config);
   const ledger = new PaymentLedger(prisma, payments);
@@ -58,17 +55,21 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
   };
   const jobs = [schedule('checkout-recovery', config.CHECKOUT_RECOVERY_INTERVAL_MS, () => recover(), logger)];
 
-  const service = await startSubgraph({
+  const service = await launchSubgraph({
     name: 'order',
     typeDefs,
     resolvers,
     context: (identity) => createContext(identity, { prisma, checkouts, cancel }),
-    readiness: { required: { postgres: () => pingDatabase(prisma) }, optional: { redis: () => pingRedis(redis) } },
-    internalSecret: config.INTERNAL_SECRET,
-    logger,
-    port: config.PORT,
-    host: config.HOST,
+    config,
+    db: prisma,
+    redis,
     metrics,
+    logger,
+    beforeClose: async () => {
+      for (const job of jobs) job.stop();
+      await Promise.all(jobs.map((job) => job.idle()));
+      await clients.close();
+    },
   });
   return {
     ...service,
@@ -77,12 +78,5 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
     payments,
     faults,
     recoverCheckouts: recover,
-    async stop() {
-      for (const job of jobs) job.stop();
-      await service.stop();
-      await clients.close();
-      await closeRedis(redis);
-      await prisma.$disconnect();
-    },
   };
 }

@@ -2,8 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { Logger } from '@platform/logger';
-import { closeRedis, createRedis, pingRedis } from '@platform/redis';
-import { createMetrics, pingDatabase, startSubgraph, type RunningService } from '@platform/server';
+import { launchSubgraph, subgraphBasics, type RunningService } from '@platform/server';
 import type { PricingConfig } from './config.ts';
 import { createContext, type PricingServices } from './context.ts';
 import { createPricingDb } from './data/prisma.ts';
@@ -24,10 +23,8 @@ export interface RunningPricingSubgraph extends RunningService {
 }
 
 export async function startPricingSubgraph(config: PricingConfig, logger: Logger): Promise<RunningPricingSubgraph> {
-  const metrics = createMetrics('pricing');
-  const sqlMetric = metrics.counter('sql_queries_total', 'SQL statements run');
-  const { prisma, sql } = createPricingDb(config, () => sqlMetric.inc());
-  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
+  const { metrics, redis, onSql } = subgraphBasics('pricing', config, logger);
+  const { prisma, sql } = createPricingDb(config, onSql);
 
   const priceCache = createPriceCache(redis, logger, config.PRICE_CACHE_TTL_SECONDS);
   const ruleCache = createRuleCache(redis, logger, { couponTtlSeconds: config.COUPON_CACHE_TTL_SECONDS, countryTtlSeconds: config.COUNTRY_CACHE_TTL_SECONDS });
@@ -42,26 +39,17 @@ export async function startPricingSubgraph(config: PricingConfig, logger: Logger
     currencyCode,
   };
 
-  const service = await startSubgraph({
+  const service = await launchSubgraph({
     name: 'pricing',
     typeDefs,
     resolvers: priceResolvers,
     context: (identity) => createContext(identity, services),
     internal: internalOperations(prisma, services),
-    readiness: { required: { postgres: () => pingDatabase(prisma) }, optional: { redis: () => pingRedis(redis) } },
-    internalSecret: config.INTERNAL_SECRET,
-    logger,
-    port: config.PORT,
-    host: config.HOST,
+    config,
+    db: prisma,
+    redis,
     metrics,
+    logger,
   });
-  return {
-    ...service,
-    sql,
-    async stop() {
-      await service.stop();
-      await closeRedis(redis);
-      await prisma.$disconnect();
-    },
-  };
+  return { ...service, sql };
 }

@@ -2,8 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { Logger } from '@platform/logger';
-import { closeRedis, createRedis, pingRedis } from '@platform/redis';
-import { createMetrics, pingDatabase, startSubgraph, type RunningService } from '@platform/server';
+import { launchSubgraph, schedule, subgraphBasics, type RunningService } from '@platform/server';
 import { createCatalogCache } from './cache/catalog-cache.ts';
 import type { ProductConfig } from './config.ts';
 import { createContext } from './context.ts';
@@ -26,11 +25,9 @@ export interface ProductSubgraphOptions {
 }
 
 export async function startProductSubgraph(config: ProductConfig, logger: Logger, options: ProductSubgraphOptions = {}): Promise<RunningProductSubgraph> {
-  const metrics = createMetrics('product');
-  const sqlMetric = metrics.counter('sql_queries_total', 'SQL statements run');
+  const { metrics, redis, onSql } = subgraphBasics('product', config, logger);
   const sweptMetric = metrics.counter('reservations_expired_total', 'Stock reservations released by the expiry sweep');
-  const { prisma, sql } = createProductDb(config, () => sqlMetric.inc());
-  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
+  const { prisma, sql } = createProductDb(config, onSql);
   const cache = createCatalogCache(redis, logger, {
     productTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,
     availabilityTtlSeconds: config.AVAILABILITY_CACHE_TTL_SECONDS,
@@ -46,20 +43,6 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
   });
   const deps = { prisma, cache, inventory };
 
-  const service = await startSubgraph({
-    name: 'product',
-    typeDefs,
-    resolvers: catalogResolvers,
-    context: (identity) => createContext(identity, deps),
-    internal: internalOperations(deps, inventory),
-    readiness: { required: { postgres: () => pingDatabase(prisma) }, optional: { redis: () => pingRedis(redis) } },
-    internalSecret: config.INTERNAL_SECRET,
-    logger,
-    port: config.PORT,
-    host: config.HOST,
-    metrics,
-  });
-
   const sweepReservations = async (now?: Date) => {
     const result = await inventory.sweepExpired(now);
     if (result.expired) {
@@ -69,26 +52,23 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
     return result;
   };
   // Every replica runs the timer; the advisory lock inside lets only one sweep at a time.
-  let sweeping: Promise<unknown> | undefined;
-  const timer =
-    config.RESERVATION_SWEEP_INTERVAL_MS > 0
-      ? setInterval(() => {
-          sweeping ??= sweepReservations()
-            .catch((error: unknown) => logger.error({ err: error }, 'reservation sweep failed'))
-            .finally(() => (sweeping = undefined));
-        }, config.RESERVATION_SWEEP_INTERVAL_MS).unref()
-      : undefined;
+  const sweep = schedule('reservation-sweep', config.RESERVATION_SWEEP_INTERVAL_MS, () => sweepReservations(), logger);
 
-  return {
-    ...service,
-    sql,
-    sweepReservations,
-    async stop() {
-      clearInterval(timer);
-      await service.stop();
-      await sweeping;
-      await closeRedis(redis);
-      await prisma.$disconnect();
+  const service = await launchSubgraph({
+    name: 'product',
+    typeDefs,
+    resolvers: catalogResolvers,
+    context: (identity) => createContext(identity, deps),
+    internal: internalOperations(deps, inventory),
+    config,
+    db: prisma,
+    redis,
+    metrics,
+    logger,
+    beforeClose: async () => {
+      sweep.stop();
+      await sweep.idle();
     },
-  };
+  });
+  return { ...service, sql, sweepReservations };
 }
