@@ -6,3 +6,4 @@ export * from './prisma.ts';
 export * from './main.ts';
 export * from './scalars.ts';
 export * from './jobs.ts';
+export * from './fingerprint.ts';

@@ -3,8 +3,8 @@
  * fingerprint of the input, in the same transaction as the write, and kept 24 h. A replay
  * returns it without writing; the same key with another input is `IdempotencyKeyReused`.
  */
-import { createHash } from 'node:crypto';
 import { badUserInput } from '@platform/errors';
+import { fingerprintOf } from '@platform/server';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { reviveCartView, type CartView, type Owner } from '../data/carts.ts';
 import { IdempotencyKeyReused, reviveUserError, type CartUserError } from './errors.ts';
@@ -14,20 +14,9 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
 export const ownerKey = (owner: Owner) => `${owner.ownerType}:${owner.ownerId}`;
 
-/** JSON with sorted keys, so `{a,b}` and `{b,a}` fingerprint alike. */
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  return `{${Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
-    .join(',')}}`;
-}
-
 export function fingerprint(operation: string, input: object): string {
   const { idempotencyKey: _key, ...rest } = input as Record<string, unknown>;
-  return createHash('sha256').update(operation).update('\0').update(canonical(rest)).digest('hex');
+  return fingerprintOf(operation, rest);
 }
 
 /** Rejects malformed keys up front (they are client bugs, not business outcomes). */

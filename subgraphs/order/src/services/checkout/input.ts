@@ -3,7 +3,7 @@
  * rules are business outcomes (InvalidAddress); the fingerprint ties an idempotency key to one
  * input.
  */
-import { createHash } from 'node:crypto';
+import { fingerprintOf } from '@platform/server';
 import { badUserInput } from '@platform/errors';
 import { InvalidAddress, type AddressField } from './errors.ts';
 
@@ -73,19 +73,8 @@ export function addressProblem(address: AddressValue): InvalidAddress | undefine
   return undefined;
 }
 
-/** Sorted-key JSON, so the same input always hashes alike. */
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  return `{${Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
-    .join(',')}}`;
-}
-
 /** What a key is bound to: the cart version, the normalized address and the payment token (only its hash is kept with the key). */
 export function fingerprint(input: CheckoutInputValue): string {
   const body = { expectedCartVersion: input.expectedCartVersion, shippingAddress: normalizeAddress(input.shippingAddress), paymentToken: input.paymentToken };
-  return createHash('sha256').update('checkout\0').update(canonical(body)).digest('hex');
+  return fingerprintOf('checkout', body);
 }
