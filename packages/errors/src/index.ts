@@ -26,7 +26,6 @@ export function publicError(code: ErrorCode, message: string, extensions: Record
 export const unauthenticated = (message = 'Sign in or start a guest session to use a cart.') => publicError(ErrorCode.UNAUTHENTICATED, message);
 export const forbidden = (message = 'You may not access this resource.') => publicError(ErrorCode.FORBIDDEN, message);
 export const badUserInput = (message: string, extensions: Record<string, unknown> = {}) => publicError(ErrorCode.BAD_USER_INPUT, message, extensions);
-export const rateLimited = (retryAfterSeconds: number) => publicError(ErrorCode.RATE_LIMITED, 'Too many requests; slow down.', { retryAfterSeconds });
 
 /**
  * Base of every expected business outcome. Subclasses set a fixed `__typename` and `code`, so a

@@ -1,7 +1,7 @@
 /** Per-request context of the cart subgraph. */
 import type { Identity } from '@platform/auth';
 import type { PrismaClient } from './generated/prisma/client.ts';
-import { createCartLoader } from './data/carts.ts';
+import { createCartLoader, createLineLoader } from './data/carts.ts';
 import type { CartService } from './services/cart.ts';
 import type { MergeDeps } from './services/merge.ts';
 
@@ -10,7 +10,7 @@ export interface CartContext {
   prisma: PrismaClient;
   carts: CartService;
   merge: MergeDeps;
-  loaders: { cart: ReturnType<typeof createCartLoader> };
+  loaders: { cart: ReturnType<typeof createCartLoader>; line: ReturnType<typeof createLineLoader> };
   jwtSecret: string;
   guestSessionDays: number;
   shareDays: number;
@@ -18,5 +18,5 @@ export interface CartContext {
 }
 
 export function createContext(identity: Identity, base: Omit<CartContext, 'identity' | 'loaders'>): CartContext {
-  return { ...base, identity, loaders: { cart: createCartLoader(base.prisma) } };
+  return { ...base, identity, loaders: { cart: createCartLoader(base.prisma), line: createLineLoader(base.prisma) } };
 }

@@ -89,6 +89,15 @@ export async function findCartById(db: Db, id: string): Promise<CartView | null>
   return cart ? toCartView(cart) : null;
 }
 
+/** Batches cart-line-by-id lookups (federation references) into one statement per request. */
+export function createLineLoader(prisma: PrismaClient) {
+  return new DataLoader<string, CartLineView | null>(async (ids) => {
+    const rows = await prisma.cartLine.findMany({ where: { id: { in: [...ids] } } });
+    const byId = new Map(rows.map((l) => [l.id, toLineView(l)]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
+
 /** Batches cart-by-id lookups (federation references) into one statement per request. */
 export function createCartLoader(prisma: PrismaClient) {
   return new DataLoader<string, CartView | null>(async (ids) => {

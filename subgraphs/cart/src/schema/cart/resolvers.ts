@@ -3,7 +3,7 @@ import Decimal from 'decimal.js';
 import { badUserInput, isUuid, unauthenticated } from '@platform/errors';
 import { DateTimeScalar, DecimalScalar, JSONScalar } from '@platform/server';
 import type { Resolvers } from '../../generated/graphql.ts';
-import { toLineView, type CartView } from '../../data/carts.ts';
+import type { CartView } from '../../data/carts.ts';
 import { ownerOf } from '../../services/owner.ts';
 import { startGuestSession } from '../../services/guest-session.ts';
 import { mergeGuestCart } from '../../services/merge.ts';
@@ -52,11 +52,7 @@ export const cartResolvers: Resolvers = {
     subtotal: (cart, _, { currencyCode }) => money(active(cart).reduce((sum, l) => sum.plus(new Decimal(l.unitPrice).times(l.quantity)), new Decimal(0)), currencyCode),
   },
   CartLine: {
-    __resolveReference: async (ref: { id: string }, { prisma }) => {
-      if (!isUuid(ref.id)) return null;
-      const line = await prisma.cartLine.findUnique({ where: { id: ref.id } });
-      return line ? toLineView(line) : null;
-    },
+    __resolveReference: (ref: { id: string }, { loaders }) => (isUuid(ref.id) ? loaders.line.load(ref.id) : null),
     product: (line) => ({ id: line.productId }),
     unitPrice: (line) => money(line.unitPrice, line.currencyCode),
     lineTotal: (line) => money(new Decimal(line.unitPrice).times(line.quantity), line.currencyCode),
