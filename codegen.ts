@@ -3,9 +3,25 @@
  * mappers, each subgraph's context type) and typed documents for the operations clients and
  * tests send, generated from the composed API schema. Output is git-ignored; run `npm run codegen`.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
 
 const scalars = { JSON: 'unknown', DateTime: 'Date | string', Decimal: 'string' };
+
+/** The types a subgraph's SDL declares as implementing `UserError`: the one list of its expected outcomes. */
+export function userErrorTypes(name: string): string[] {
+  const dir = `subgraphs/${name}/src/schema`;
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.graphql'));
+  return files
+    .flatMap((file) => parse(readFileSync(`${dir}/${file}`, 'utf8')).definitions)
+    .filter((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION && (d.interfaces ?? []).some((i) => i.name.value === 'UserError'))
+    .map((d) => d.name.value)
+    .sort();
+}
+
+/** Mappers of a subgraph's UserError types to the classes of `module` (one class per type, named alike). */
+const errorMappers = (name: string, module: string) => Object.fromEntries(userErrorTypes(name).map((type) => [type, `${module}#${type} as ${type}Model`]));
 
 /** Resolver types of one subgraph; `mappers` name Prisma models from its generated client. */
 function subgraph(name: string, contextType: string, mappers: Record<string, string>): CodegenConfig['generates'] {
@@ -34,38 +50,28 @@ const config: CodegenConfig = {
     ...subgraph('product', '../context.ts#ProductContext', {
       Product: './prisma/client.ts#Product as ProductModel',
       Category: './prisma/client.ts#Category as CategoryModel',
-      ProductConnection: '../services/catalog.ts#ProductPage',
+      ProductConnection: '../services/catalog-service.ts#ProductPage',
     }),
     ...subgraph('pricing', '../context.ts#PricingContext', {
       Product: '../data/prices.ts#ProductRef',
-      CartLine: '../services/prices.ts#CartLineRef',
-      Cart: '../services/costs.ts#CartRef',
+      CartLine: '../services/price-service.ts#CartLineRef',
+      Cart: '../services/cost-service.ts#CartRef',
       Coupon: '../data/coupons.ts#CouponModel',
-      ShippingCountry: '../services/costs.ts#ShippingCountry as ShippingCountryModel',
+      ShippingCountry: '../services/cost-service.ts#ShippingCountry as ShippingCountryModel',
     }),
     ...subgraph('cart', '../context.ts#CartContext', {
       Cart: '../data/carts.ts#CartView',
       CartLine: '../data/carts.ts#CartLineView',
       CartEvent: './prisma/client.ts#CartEvent as CartEventModel',
-      MergeGuestCartResult: '../services/merge.ts#MergeResult',
-      MergeLineOutcome: '../services/merge.ts#MergeLineOutcome as MergeLineOutcomeModel',
-      ...Object.fromEntries(
-        ['InvalidQuantity', 'ProductNotFound', 'InsufficientStock', 'LineNotFound', 'VersionConflict', 'CartLimitExceeded', 'InvalidCoupon', 'InvalidCountry', 'IdempotencyKeyReused', 'InvalidOptions'].map((name) => [
-          name,
-          `../services/errors.ts#${name} as ${name}Model`,
-        ]),
-      ),
+      MergeGuestCartResult: '../services/merge-service.ts#MergeResult',
+      MergeLineOutcome: '../services/merge-service.ts#MergeLineOutcome as MergeLineOutcomeModel',
+      ...errorMappers('cart', '../services/errors.ts'),
     }),
     ...subgraph('order', '../context.ts#OrderContext', {
       Order: './prisma/client.ts#Order as OrderModel',
       OrderLine: '../data/orders.ts#OrderLineView',
       Payment: './prisma/client.ts#Payment as PaymentModel',
-      ...Object.fromEntries(
-        ['EmptyCart', 'CartVersionMismatch', 'OutOfStock', 'PaymentDeclined', 'PaymentUnavailable', 'InvalidAddress', 'CouponUnavailable', 'IdempotencyKeyReused'].map((name) => [
-          name,
-          `../services/checkout/errors.ts#${name} as ${name}Model`,
-        ]),
-      ),
+      ...errorMappers('order', '../services/checkout/errors.ts'),
     }),
     // Typed documents for partners and tests, checked against the composed public API.
     'packages/client/src/generated/': {

@@ -4,7 +4,7 @@
  * pricing's checkout operations called as the order service would: `quote` and
  * `redeemCoupons` on one hot coupon (every call contends for the same row lock).
  */
-import { createInternalClient } from '@platform/auth';
+import { pricingClient } from '@subgraph/pricing/contract';
 import { createProduct, sql, startStack, TEST_INTERNAL_SECRET } from '@platform/testing';
 import { graphqlClient, measure, report } from './lib.ts';
 
@@ -21,7 +21,7 @@ const ADMIN = { user: 'bench-admin', role: 'admin' } as const;
 
 export async function runPricingBench(options: { durationMs: number; concurrency: number; users: number }): Promise<void> {
   const stack = await startStack({ env: { DATABASE_POOL_SIZE: '20' } });
-  const internal = createInternalClient({ baseUrl: stack.subgraphs.pricing.url, secret: TEST_INTERNAL_SECRET, caller: 'bench', timeoutMs: 30_000 });
+  const internal = pricingClient({ baseUrl: stack.subgraphs.pricing.url, secret: TEST_INTERNAL_SECRET, caller: 'bench', timeoutMs: 30_000 });
   try {
     const products = await Promise.all(Array.from({ length: 20 }, (_, i) => createProduct(stack, { name: `Pricing bench item ${i}`, price: `${i + 3}.45`, stock: 1_000_000 })));
     await stack.data('mutation { createCoupon(input: { code: "BENCHHOT", kind: FIXED, value: "1.00" }) { code } }', {}, ADMIN);
@@ -41,9 +41,9 @@ export async function runPricingBench(options: { durationMs: number; concurrency
     const sqlPerView = (pricing.sql.count - sqlBefore) / Math.max(1, view.ops);
 
     const lines = products.map((p, i) => ({ productId: p.id, quantity: 1 + (i % 3), unitPrice: p.price }));
-    const quote = await measure('quote (20 lines, 2 coupons)', options, () => internal.call('quote', { lines, couponCodes: ['WELCOME10', 'SAVE5'], shippingCountry: 'MY' }).then(() => undefined));
+    const quote = await measure('quote (20 lines, 2 coupons)', options, () => internal.quote({ lines, couponCodes: ['WELCOME10', 'SAVE5'], shippingCountry: 'MY' }).then(() => undefined));
     const redeem = await measure('redeemCoupons (one hot coupon)', options, (w, i) =>
-      internal.call<{ ok: boolean }>('redeemCoupons', { checkoutKey: `bench-${w}-${i}`, codes: ['BENCHHOT'], subtotal: '100.00' }).then((r) => {
+      internal.redeemCoupons({ checkoutKey: `bench-${w}-${i}`, codes: ['BENCHHOT'], subtotal: '100.00' }).then((r) => {
         if (!r.ok) throw new Error('redemption refused');
       }),
     );

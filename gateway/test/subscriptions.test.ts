@@ -280,7 +280,8 @@ describe('guests, merge and checkout', () => {
     await waitForLiveSubscriptions(stack.gateway, asUser(user));
     await addLine(user, product.id, 3);
     // What the order subgraph's checkout saga calls once the order is paid (markCheckedOut).
-    const done = await stack.subgraphs.cart.carts.checkOut({ ownerType: 'USER', ownerId: user }, { expectedVersion: 1, checkoutId: randomUUID() });
+    const { cart } = stack.subgraphs;
+    const done = await cart.services.carts.checkOut(cart.context({ ownerType: 'USER', ownerId: user }), { expectedVersion: 1, checkoutId: randomUUID() });
     expect(done).toMatchObject({ version: 2 });
     await sub.waitForResults(2);
     expect(sub.results.map((r) => r.data!.cartUpdated)).toMatchObject([

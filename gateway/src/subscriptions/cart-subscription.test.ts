@@ -17,7 +17,7 @@ const noMetrics: SubscriptionMetrics = {
   delivery: () => undefined,
 };
 
-const event = (version: number, cartId = 'cart-1'): CartEventMessage => ({ kind: 'event', cartId, ownerType: 'USER', ownerId: 'u', version, type: 'LINE_ADDED', at: new Date().toISOString() });
+const event = (version: number, cartId = 'cart-1'): CartEventMessage => ({ kind: 'event', cartId, ownerType: 'USER', ownerId: 'u', version, type: 'LINE_ADDED', at: new Date().toISOString(), lineId: null, productId: null, quantity: null, payload: null });
 
 function stream(options: { baseline?: Baseline | undefined; gapWaitMs?: number; maxBuffered?: number; render?: (events: readonly CartEventMessage[]) => Promise<(ExecutionResult | undefined)[]> } = {}) {
   const batches: number[][] = [];

@@ -9,7 +9,7 @@ import { renderUpdate } from './render.ts';
 
 const schema = graphql.buildSchema(readFileSync(new URL('../../../schema/api.graphql', import.meta.url), 'utf8'));
 const limits = createArmor({ MAX_QUERY_DEPTH: 12 }).protect().validationRules;
-const event: CartEventMessage = { kind: 'event', cartId: 'c1', ownerType: 'USER', ownerId: 'u', version: 4, type: 'LINE_UPDATED', at: new Date().toISOString() };
+const event: CartEventMessage = { kind: 'event', cartId: 'c1', ownerType: 'USER', ownerId: 'u', version: 4, type: 'LINE_UPDATED', at: new Date().toISOString(), lineId: null, productId: null, quantity: null, payload: null };
 
 function plan(query: string, variables?: Record<string, unknown>): CartUpdatePlan {
   const result = planSubscription(schema, limits, { query, variables: variables ?? null });

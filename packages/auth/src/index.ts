@@ -1,4 +1,3 @@
 export * from './identity.ts';
 export * from './tokens.ts';
 export * from './signed-identity.ts';
-export * from './internal-client.ts';

@@ -7,3 +7,6 @@ export * from './main.ts';
 export * from './scalars.ts';
 export * from './jobs.ts';
 export * from './fingerprint.ts';
+export * from './contract.ts';
+export * from './internal-client.ts';
+export * from './request-context.ts';

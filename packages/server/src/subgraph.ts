@@ -18,9 +18,8 @@ import { createHttpServer, listen, HttpError, type Route } from './http.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { readinessRoute, type ReadinessChecks } from './readiness.ts';
 import { pingDatabase } from './prisma.ts';
-
-/** An internal operation: validated JSON in, JSON out. Throw `HttpError(400, ...)` for bad input. */
-export type InternalOperation = (body: unknown, caller: Extract<Identity, { kind: 'service' }>) => Promise<unknown>;
+import type { InternalOperation } from './contract.ts';
+import type { ScheduledJob } from './jobs.ts';
 
 export interface SubgraphOptions<TContext extends BaseContext> {
   name: string;
@@ -117,12 +116,12 @@ export interface SubgraphSettings {
   HOST: string;
 }
 
-/** What every subgraph process starts with: its metrics (with an SQL counter) and a Redis connection. */
-export function subgraphBasics(name: string, config: SubgraphSettings, logger: Logger) {
+/** What every subgraph process starts with: its name, configuration and logger, its metrics (with an SQL counter) and a Redis connection. */
+export function subgraphBasics<C extends SubgraphSettings>(name: string, config: C, logger: Logger) {
   const metrics = createMetrics(name);
   const sqlQueries = metrics.counter('sql_queries_total', 'SQL statements run');
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
-  return { metrics, redis, onSql: () => sqlQueries.inc() };
+  return { name, config, logger, metrics, redis, onSql: () => sqlQueries.inc() };
 }
 
 export interface LaunchOptions<TContext extends BaseContext> extends Pick<SubgraphOptions<TContext>, 'name' | 'typeDefs' | 'resolvers' | 'context' | 'internal' | 'logger'> {
@@ -130,7 +129,9 @@ export interface LaunchOptions<TContext extends BaseContext> extends Pick<Subgra
   db: { $disconnect(): Promise<void>; $queryRawUnsafe(sql: string): Promise<unknown> };
   redis: Redis;
   metrics: Metrics;
-  /** Runs after the server has drained and before Redis and Postgres close (stop timers, close clients). */
+  /** Background jobs of the subgraph: stopped, and waited for, once the server has drained. */
+  jobs?: readonly ScheduledJob[];
+  /** Runs after the jobs have stopped and before Redis and Postgres close (close clients). */
   beforeClose?: () => Promise<void> | void;
 }
 
@@ -158,6 +159,9 @@ export async function launchSubgraph<TContext extends BaseContext>(options: Laun
     ...service,
     async stop() {
       await service.stop();
+      const jobs = options.jobs ?? [];
+      for (const job of jobs) job.stop();
+      await Promise.all(jobs.map((job) => job.idle()));
       await options.beforeClose?.();
       await closeRedis(redis);
       await db.$disconnect();

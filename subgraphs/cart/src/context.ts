@@ -1,22 +1,14 @@
-/** Per-request context of the cart subgraph. */
+/** Per-request context of the cart subgraph: the request context every service takes, plus the services. */
 import type { Identity } from '@platform/auth';
-import type { PrismaClient } from './generated/prisma/client.ts';
-import { createCartLoader, createLineLoader } from './data/carts.ts';
-import type { CartService } from './services/cart.ts';
-import type { MergeDeps } from './services/merge.ts';
+import { requestContext, type ContextDeps, type RequestContext } from './request-context.ts';
+import type { CartServices } from './services/index.ts';
 
-export interface CartContext {
-  identity: Identity;
-  prisma: PrismaClient;
-  carts: CartService;
-  merge: MergeDeps;
-  loaders: { cart: ReturnType<typeof createCartLoader>; line: ReturnType<typeof createLineLoader> };
-  jwtSecret: string;
-  guestSessionDays: number;
-  shareDays: number;
+export interface CartContext extends RequestContext {
+  services: CartServices;
   currencyCode: string;
 }
 
-export function createContext(identity: Identity, base: Omit<CartContext, 'identity' | 'loaders'>): CartContext {
-  return { ...base, identity, loaders: { cart: createCartLoader(base.prisma), line: createLineLoader(base.prisma) } };
+/** Builds the context of one request from the verified caller (its cart owner is worked out once, here). */
+export function createContext(identity: Identity, deps: ContextDeps & { services: CartServices; currencyCode: string }): CartContext {
+  return { ...requestContext(deps, identity), services: deps.services, currencyCode: deps.currencyCode };
 }

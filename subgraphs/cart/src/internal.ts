@@ -1,39 +1,21 @@
-/**
- * Internal operations of the cart subgraph for the checkout saga (order subgraph): read the
- * user's cart at a version, and mark it checked out. Not in the public schema.
- */
-import { z } from '@platform/config';
-import { HttpError, type InternalOperation } from '@platform/server';
-import { findCartByOwner } from './data/carts.ts';
-import type { PrismaClient } from './generated/prisma/client.ts';
-import type { CartService } from './services/cart.ts';
+/** Serves the cart subgraph's internal operations (`contract/internal.ts`) for the checkout saga. */
+import { refuse, serveContract, type InternalOperation } from '@platform/server';
+import { cartContract } from './contract/internal.ts';
+import { serviceContext, type ContextDeps } from './request-context.ts';
+import type { CartServices } from './services/index.ts';
 import { VersionConflict } from './services/errors.ts';
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body);
-  if (!result.success) throw new HttpError(400, `invalid request: ${result.error.issues[0]?.message ?? 'bad body'}`, 'BAD_REQUEST');
-  return result.data;
-}
-
-const userRef = z.object({ userId: z.string().min(1).max(128) });
-
-export function internalOperations(prisma: PrismaClient, carts: CartService): Record<string, InternalOperation> {
-  return {
-    /** The user's cart straight from Postgres (never the cache): checkout decides on committed data. */
-    async cartForCheckout(body) {
-      const { userId } = parse(userRef, body);
-      return { cart: await findCartByOwner(prisma, { ownerType: 'USER', ownerId: userId }) };
+export function internalOperations(deps: ContextDeps, services: CartServices): Record<string, InternalOperation> {
+  const asUser = (caller: string, userId: string) => serviceContext(deps, caller, { ownerType: 'USER', ownerId: userId });
+  return serveContract(cartContract, {
+    async cartForCheckout({ userId }, caller) {
+      return { cart: await services.carts.forCheckout(asUser(caller.service, userId)) };
     },
-    /**
-     * Empties the cart after an order was placed, if it is still at the version checkout read.
-     * Idempotent per checkout: a second call for the same checkout answers as the first.
-     */
-    async markCheckedOut(body) {
-      const { userId, expectedVersion, checkoutId } = parse(userRef.extend({ expectedVersion: z.number().int().min(0), checkoutId: z.string().uuid() }), body);
-      const result = await carts.checkOut({ ownerType: 'USER', ownerId: userId }, { expectedVersion, checkoutId });
-      if (result instanceof VersionConflict) return { ok: false, currentVersion: result.currentVersion };
-      if (!('version' in result)) throw new HttpError(409, result.message, result.code);
-      return { ok: true, version: result.version };
+    async markCheckedOut({ userId, expectedVersion, checkoutId }, caller) {
+      const result = await services.carts.checkOut(asUser(caller.service, userId), { expectedVersion, checkoutId });
+      if (result instanceof VersionConflict) return { ok: false as const, currentVersion: result.currentVersion };
+      if (!('version' in result)) refuse(cartContract, 'markCheckedOut', 'IDEMPOTENCY_KEY_REUSED', result.message);
+      return { ok: true as const, version: result.version };
     },
-  };
+  });
 }

@@ -1,14 +1,16 @@
 /** Builds and starts the order subgraph; used by `index.ts` and by the test harness. */
 import type { Logger } from '@platform/logger';
 import { launchSubgraph, schedule, subgraphBasics, type RunningService } from '@platform/server';
-import { createPlatformClients } from './clients/platform.ts';
+import { createPlatformClients } from './clients/index.ts';
 import type { OrderConfig } from './config.ts';
 import { createContext } from './context.ts';
 import { createOrderDb } from './data/prisma.ts';
+import { serviceContext } from './request-context.ts';
 import { resolvers, typeDefs } from './schema/index.ts';
-import { recoverCheckouts, type RecoveryReport } from './services/checkout/recovery.ts';
-import type { FaultPoints, SagaDeps } from './services/checkout/saga.ts';
-import { CheckoutService } from './services/checkout/service.ts';
+import type { RecoveryReport } from './services/checkout/recovery.ts';
+import type { FaultPoints } from './services/checkout/saga.ts';
+import type { CheckoutService } from './services/checkout/service.ts';
+import { createOrderServices } from './services/index.ts';
 import { createPaymentProvider, type PaymentProvider } from './services/payments/index.ts';
 import { PaymentLedger } from './services/payments/ledger.ts';
 
@@ -34,21 +36,24 @@ export interface OrderSubgraphOptions {
 }
 
 export async function startOrderSubgraph(config: OrderConfig, logger: Logger, options: OrderSubgraphOptions = {}): Promise<RunningOrderSubgraph> {
-  const now = options.now ?? (() => new Date());
-  const { metrics, redis, onSql } = subgraphBasics('order', config, logger);
+  const clock = options.now ?? (() => new Date());
+  const basics = subgraphBasics('order', config, logger);
+  const { metrics, onSql } = basics;
   const recovered = metrics.counter('checkouts_recovered_total', 'Stuck checkouts recovered by the sweep, by outcome', ['outcome']);
+  const outcomes = metrics.counter('checkouts_total', 'Checkout requests by outcome (Order or the UserError type)', ['outcome']);
   const { prisma, sql } = createOrderDb(config, onSql);
   const clients = createPlatformClients({ cartUrl: config.CART_URL, productUrl: config.PRODUCT_URL, pricingUrl: config.PRICING_URL, secret: config.INTERNAL_SECRET, timeoutMs: config.INTERNAL_CALL_TIMEOUT_MS });
   const payments = options.payments ?? createPaymentProvider(config);
-  const ledger = new PaymentLedger(prisma, payments);
   const faults: FaultPoints = {};
-  const sagaDeps: SagaDeps = { prisma, clients, ledger, logger, now, leaseMs: config.CHECKOUT_LEASE_MS, faults };
-  const outcomes = metrics.counter('checkouts_total', 'Checkout requests by outcome (Order or the UserError type)', ['outcome']);
-  const checkouts = new CheckoutService({ ...sagaDeps, waitMs: config.CHECKOUT_WAIT_MS, observe: (outcome) => outcomes.inc({ outcome }) });
-  const cancel = { prisma, clients, ledger, now };
+  const services = createOrderServices(
+    { prisma, clients, ledger: new PaymentLedger(prisma, payments), faults },
+    { leaseMs: config.CHECKOUT_LEASE_MS, waitMs: config.CHECKOUT_WAIT_MS, recoveryBatchSize: config.CHECKOUT_RECOVERY_BATCH_SIZE, observeCheckout: (outcome) => outcomes.inc({ outcome }) },
+  );
+  const contextDeps = { prisma, clock, logger };
 
-  const recover = async (at: Date = now()) => {
-    const report = await recoverCheckouts(sagaDeps, at, config.CHECKOUT_RECOVERY_BATCH_SIZE);
+  const recover = async (at?: Date) => {
+    const ctx = serviceContext(contextDeps, 'checkout-recovery');
+    const report = await services.recovery.recover(at ? { ...ctx, clock: () => at } : ctx);
     recovered.inc({ outcome: 'completed' }, report.completed);
     recovered.inc({ outcome: 'compensated' }, report.compensated);
     return report;
@@ -56,27 +61,13 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
   const jobs = [schedule('checkout-recovery', config.CHECKOUT_RECOVERY_INTERVAL_MS, () => recover(), logger)];
 
   const service = await launchSubgraph({
-    name: 'order',
+    ...basics,
+    db: prisma,
     typeDefs,
     resolvers,
-    context: (identity) => createContext(identity, { prisma, checkouts, cancel }),
-    config,
-    db: prisma,
-    redis,
-    metrics,
-    logger,
-    beforeClose: async () => {
-      for (const job of jobs) job.stop();
-      await Promise.all(jobs.map((job) => job.idle()));
-      await clients.close();
-    },
+    context: (identity) => createContext(identity, { ...contextDeps, services }),
+    jobs,
+    beforeClose: () => clients.close(),
   });
-  return {
-    ...service,
-    sql,
-    checkouts,
-    payments,
-    faults,
-    recoverCheckouts: recover,
-  };
+  return { ...service, sql, checkouts: services.checkouts, payments, faults, recoverCheckouts: recover };
 }

@@ -1,18 +1,13 @@
-/** Per-request context of the order subgraph. */
+/** Per-request context of the order subgraph: the request context every service takes, plus the services. */
 import type { Identity } from '@platform/auth';
-import type { PrismaClient } from './generated/prisma/client.ts';
-import { createOrderLoaders, type OrderLoaders } from './data/orders.ts';
-import type { CancelDeps } from './services/cancel.ts';
-import type { CheckoutService } from './services/checkout/service.ts';
+import { requestContext, type ContextDeps, type RequestContext } from './request-context.ts';
+import type { OrderServices } from './services/index.ts';
 
-export interface OrderContext {
-  identity: Identity;
-  prisma: PrismaClient;
-  loaders: OrderLoaders;
-  checkouts: CheckoutService;
-  cancel: CancelDeps;
+export interface OrderContext extends RequestContext {
+  services: OrderServices;
 }
 
-export function createContext(identity: Identity, base: Omit<OrderContext, 'identity' | 'loaders'>): OrderContext {
-  return { ...base, identity, loaders: createOrderLoaders(base.prisma) };
+/** Builds the context of one request from the verified caller. */
+export function createContext(identity: Identity, deps: ContextDeps & { services: OrderServices }): OrderContext {
+  return { ...requestContext(deps, identity), services: deps.services };
 }

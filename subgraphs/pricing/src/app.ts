@@ -3,18 +3,16 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { Logger } from '@platform/logger';
 import { launchSubgraph, subgraphBasics, type RunningService } from '@platform/server';
-import type { PricingConfig } from './config.ts';
-import { createContext, type PricingServices } from './context.ts';
-import { createPricingDb } from './data/prisma.ts';
-import { createPriceSource } from './data/price-source.ts';
-import { createRuleSource } from './data/rule-source.ts';
+import { createPriceReads } from './cache/price-reads.ts';
 import { createPriceCache } from './cache/prices.ts';
+import { createRuleReads } from './cache/rule-reads.ts';
 import { createRuleCache } from './cache/rules.ts';
+import type { PricingConfig } from './config.ts';
+import { createContext } from './context.ts';
+import { createPricingDb } from './data/prisma.ts';
 import { internalOperations } from './internal.ts';
 import { priceResolvers } from './schema/prices/resolvers.ts';
-import { createPriceService } from './services/prices.ts';
-import { createCouponService } from './services/coupons.ts';
-import { createCostService } from './services/costs.ts';
+import { createPricingServices } from './services/index.ts';
 
 const typeDefs = parse(readFileSync(new URL('./schema/prices/schema.graphql', import.meta.url), 'utf8'));
 
@@ -23,33 +21,23 @@ export interface RunningPricingSubgraph extends RunningService {
 }
 
 export async function startPricingSubgraph(config: PricingConfig, logger: Logger): Promise<RunningPricingSubgraph> {
-  const { metrics, redis, onSql } = subgraphBasics('pricing', config, logger);
+  const basics = subgraphBasics('pricing', config, logger);
+  const { redis, onSql } = basics;
   const { prisma, sql } = createPricingDb(config, onSql);
 
   const priceCache = createPriceCache(redis, logger, config.PRICE_CACHE_TTL_SECONDS);
   const ruleCache = createRuleCache(redis, logger, { couponTtlSeconds: config.COUPON_CACHE_TTL_SECONDS, countryTtlSeconds: config.COUNTRY_CACHE_TTL_SECONDS });
-  const priceSource = createPriceSource(prisma, priceCache);
-  const currencyCode = config.STORE_CURRENCY;
-  const services: PricingServices = {
-    priceSource,
-    ruleSource: createRuleSource(prisma, ruleCache),
-    prices: createPriceService({ prisma, cache: priceCache, source: priceSource, currencyCode }),
-    coupons: createCouponService({ prisma, cache: ruleCache, currencyCode }),
-    costs: createCostService({ prisma, currencyCode, defaultCountry: config.DEFAULT_COUNTRY }),
-    currencyCode,
-  };
+  const priceReads = createPriceReads(prisma, priceCache);
+  const services = createPricingServices({ prisma, priceCache, priceReads, ruleCache }, { currencyCode: config.STORE_CURRENCY, defaultCountry: config.DEFAULT_COUNTRY });
+  const contextDeps = { prices: priceReads, rules: createRuleReads(prisma, ruleCache), clock: () => new Date(), logger };
 
   const service = await launchSubgraph({
-    name: 'pricing',
+    ...basics,
+    db: prisma,
     typeDefs,
     resolvers: priceResolvers,
-    context: (identity) => createContext(identity, services),
-    internal: internalOperations(prisma, services),
-    config,
-    db: prisma,
-    redis,
-    metrics,
-    logger,
+    context: (identity) => createContext(identity, { ...contextDeps, services, currencyCode: config.STORE_CURRENCY }),
+    internal: internalOperations(contextDeps, services),
   });
   return { ...service, sql };
 }

@@ -1,32 +1,14 @@
-/** Per-request context of the pricing subgraph: the caller, fresh DataLoaders and the services. */
+/** Per-request context of the pricing subgraph: the request context every service takes, plus the services. */
 import type { Identity } from '@platform/auth';
-import { createLoaders, type Loaders } from './data/loaders.ts';
-import type { PriceSource } from './data/price-source.ts';
-import type { RuleSource } from './data/rule-source.ts';
-import type { CostService } from './services/costs.ts';
-import type { CouponService } from './services/coupons.ts';
-import type { PriceService } from './services/prices.ts';
+import { requestContext, type ContextDeps, type RequestContext } from './request-context.ts';
+import type { PricingServices } from './services/index.ts';
 
-/** What every request shares: built once at start-up. */
-export interface PricingServices {
-  priceSource: PriceSource;
-  ruleSource: RuleSource;
-  prices: PriceService;
-  coupons: CouponService;
-  costs: CostService;
+export interface PricingContext extends RequestContext {
+  services: PricingServices;
   currencyCode: string;
 }
 
-export interface PricingContext {
-  identity: Identity;
-  loaders: Loaders;
-  prices: PriceService;
-  coupons: CouponService;
-  costs: CostService;
-  currencyCode: string;
-}
-
-export function createContext(identity: Identity, services: PricingServices): PricingContext {
-  const { priceSource, ruleSource, ...rest } = services;
-  return { identity, loaders: createLoaders(priceSource, ruleSource), ...rest };
+/** Builds the context of one request from the verified caller. */
+export function createContext(identity: Identity, deps: ContextDeps & { services: PricingServices; currencyCode: string }): PricingContext {
+  return { ...requestContext(deps, identity), services: deps.services, currencyCode: deps.currencyCode };
 }

@@ -1,16 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddCartLineDocument, CartCostDocument, CartPricesDocument, CreateCouponDocument, SetPriceDocument } from '@platform/client';
 import { sql, startStack, type TestStack } from '@platform/testing';
-import { ADMIN, countSql, demoProducts, pricingInternal, refusal, setCartPricing, type DemoProduct } from './helpers.ts';
+import { ADMIN, countSql, demoProducts, pricingInternal, pricingTransport, refusal, setCartPricing, type DemoProduct } from './helpers.ts';
 
 let stack: TestStack;
 let A: DemoProduct; // priced 25.00
 let B: DemoProduct; // priced 10.00
 let internal: ReturnType<typeof pricingInternal>;
+let transport: ReturnType<typeof pricingTransport>;
 
 beforeAll(async () => {
   stack = await startStack();
   internal = pricingInternal(stack);
+  transport = pricingTransport(stack);
   [A, B] = (await demoProducts(stack, 2)) as [DemoProduct, DemoProduct];
   await stack.data(SetPriceDocument, { productId: A.id, amount: '25.00' }, ADMIN);
   await stack.data(SetPriceDocument, { productId: B.id, amount: '10.00' }, ADMIN);
@@ -25,6 +27,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await internal?.close();
+  await transport?.close();
   await stack?.stop();
 });
 
@@ -158,7 +161,7 @@ describe('Cart.cost: coupons', () => {
   });
 
   it('lists unknown, not-yet-valid and used-up coupons with their reasons', async () => {
-    const redeemed = await internal.call<{ ok: boolean }>('redeemCoupons', { checkoutKey: 'cost-lastone', codes: ['LASTONE'], subtotal: '10.00' });
+    const redeemed = await internal.redeemCoupons({ checkoutKey: 'cost-lastone', codes: ['LASTONE'], subtotal: '10.00' });
     expect(redeemed.ok).toBe(true);
     const { user } = await cartWith([[A, 2]], ['NOPE', 'FUTURE', 'LASTONE']);
     const cost = await costOf(user);
@@ -197,7 +200,7 @@ describe('quote (checkout) matches Cart.cost', () => {
     const lines = cart!.lines.map((l) => ({ productId: l.product.id, quantity: l.quantity, unitPrice: l.unitPrice.amount }));
     // Prices change after the lines were captured: checkout still charges the captured ones.
     await stack.data(SetPriceDocument, { productId: B.id, amount: '99.00' }, ADMIN);
-    const quote = await internal.call('quote', { lines, couponCodes: ['SAVE5', 'WELCOME10', 'EXPIRED2025'], shippingCountry: 'TH' });
+    const quote = await internal.quote({ lines, couponCodes: ['SAVE5', 'WELCOME10', 'EXPIRED2025'], shippingCountry: 'TH' });
     expect(quote).toEqual(cost);
     await stack.data(SetPriceDocument, { productId: B.id, amount: '10.00' }, ADMIN);
     // 110.00 - 11.00 - 5.00 = 94.00 < 100.00: 7.50 shipping; (94.00 + 7.50) x 0.07 = 7.105 -> 7.11
@@ -205,13 +208,13 @@ describe('quote (checkout) matches Cart.cost', () => {
   });
 
   it('costs a quote without a country for the default country', async () => {
-    const quote = await internal.call<{ country: string; total: { amount: string } }>('quote', { lines: [{ productId: A.id, quantity: 2, unitPrice: '25.00' }], couponCodes: [] });
+    const quote = await internal.quote({ lines: [{ productId: A.id, quantity: 2, unitPrice: '25.00' }], couponCodes: [] });
     expect(quote.country).toBe('SG');
     expect(quote.total.amount).toBe('59.94');
   });
 
   it('refuses a country the store does not ship to with 422 UNKNOWN_COUNTRY', async () => {
-    expect(await refusal(internal.call('quote', { lines: [{ productId: A.id, quantity: 1, unitPrice: '25.00' }], couponCodes: [], shippingCountry: 'US' }))).toEqual({ status: 422, code: 'UNKNOWN_COUNTRY' });
+    expect(await refusal(internal.quote({ lines: [{ productId: A.id, quantity: 1, unitPrice: '25.00' }], couponCodes: [], shippingCountry: 'US' }))).toEqual({ status: 422, code: 'UNKNOWN_COUNTRY' });
   });
 
   it('refuses malformed input with 400', async () => {
@@ -222,6 +225,6 @@ describe('quote (checkout) matches Cart.cost', () => {
       { lines: [{ productId: A.id, quantity: 1, unitPrice: '1.001' }], couponCodes: [] },
       { lines: [], couponCodes: [], shippingCountry: 'Singapore' },
     ])
-      expect((await refusal(internal.call('quote', body))).status).toBe(400);
+      expect((await refusal(transport.post('quote', body))).status).toBe(400);
   });
 });

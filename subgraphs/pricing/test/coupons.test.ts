@@ -3,23 +3,25 @@ import { randomUUID } from 'node:crypto';
 import { CouponDocument, CreateCouponDocument, SetPriceDocument, ShippingCountriesDocument, type CouponInput } from '@platform/client';
 import { signIdentity } from '@platform/auth';
 import { sql, startStack, TEST_INTERNAL_SECRET, type TestStack } from '@platform/testing';
-import { ADMIN, pricingInternal, refusal } from './helpers.ts';
+import { ADMIN, pricingInternal, pricingTransport, refusal } from './helpers.ts';
 
 let stack: TestStack;
 let internal: ReturnType<typeof pricingInternal>;
+let transport: ReturnType<typeof pricingTransport>;
 beforeAll(async () => {
   stack = await startStack();
   internal = pricingInternal(stack);
+  transport = pricingTransport(stack);
 });
 afterAll(async () => {
   await internal?.close();
+  await transport?.close();
   await stack?.stop();
 });
 
 const codes = (errors: { extensions?: Record<string, unknown> }[] | undefined) => errors?.map((e) => e.extensions?.code);
-type Redeemed = { ok: true; redeemed: string[] } | { ok: false; failed: { code: string; reason: string; message: string }[] };
-const redeem = (checkoutKey: string, codes: string[], subtotal = '100.00') => internal.call<Redeemed>('redeemCoupons', { checkoutKey, codes, subtotal });
-const reverse = (checkoutKey: string) => internal.call<{ reversed: string[] }>('reverseRedemptions', { checkoutKey });
+const redeem = (checkoutKey: string, codes: string[], subtotal = '100.00') => internal.redeemCoupons({ checkoutKey, codes, subtotal });
+const reverse = (checkoutKey: string) => internal.reverseRedemptions({ checkoutKey });
 
 async function usage(code: string) {
   const [coupon] = await sql<{ redemptions: number }>(stack.db.url, `SELECT redemptions FROM pricing."Coupon" WHERE code = $1`, [code]);
@@ -170,20 +172,20 @@ describe('reverseRedemptions', () => {
 
 describe('internal operations for the cart', () => {
   it('validateCoupon says whether a code applies to a subtotal, with the canonical code', async () => {
-    expect(await internal.call('validateCoupon', { code: ' welcome10 ', subtotal: '60.00' })).toEqual({ valid: true, code: 'WELCOME10' });
-    expect(await internal.call('validateCoupon', { code: 'WELCOME10', subtotal: '49.99' })).toMatchObject({ valid: false, code: 'WELCOME10', reason: 'MINIMUM_NOT_MET' });
-    expect(await internal.call('validateCoupon', { code: 'WELCOME10' })).toEqual({ valid: true, code: 'WELCOME10' });
-    expect(await internal.call('validateCoupon', { code: 'EXPIRED2025', subtotal: '60.00' })).toMatchObject({ valid: false, reason: 'EXPIRED' });
-    expect(await internal.call('validateCoupon', { code: 'NOPE', subtotal: '60.00' })).toMatchObject({ valid: false, code: 'NOPE', reason: 'UNKNOWN' });
+    expect(await internal.validateCoupon({ code: ' welcome10 ', subtotal: '60.00' })).toEqual({ valid: true, code: 'WELCOME10' });
+    expect(await internal.validateCoupon({ code: 'WELCOME10', subtotal: '49.99' })).toMatchObject({ valid: false, code: 'WELCOME10', reason: 'MINIMUM_NOT_MET' });
+    expect(await internal.validateCoupon({ code: 'WELCOME10' })).toEqual({ valid: true, code: 'WELCOME10' });
+    expect(await internal.validateCoupon({ code: 'EXPIRED2025', subtotal: '60.00' })).toMatchObject({ valid: false, reason: 'EXPIRED' });
+    expect(await internal.validateCoupon({ code: 'NOPE', subtotal: '60.00' })).toMatchObject({ valid: false, code: 'NOPE', reason: 'UNKNOWN' });
   });
 
   it('countries and validateCountry list the six Southeast-Asian countries with their rates', async () => {
-    const { defaultCountry, countries } = await internal.call<{ defaultCountry: string; countries: { code: string }[] }>('countries', {});
+    const { defaultCountry, countries } = await internal.countries({});
     expect(defaultCountry).toBe('SG');
     expect(countries.map((c) => c.code)).toEqual(['ID', 'MY', 'PH', 'SG', 'TH', 'VN']);
     expect(countries.find((c) => c.code === 'SG')).toEqual({ code: 'SG', taxRate: '0.09', shipping: { amount: '4.99', currencyCode: 'SGD' }, freeShippingOver: { amount: '60.00', currencyCode: 'SGD' }, isDefault: true });
-    expect(await internal.call('validateCountry', { country: 'my' })).toEqual({ valid: true, country: 'MY', supportedCountries: ['ID', 'MY', 'PH', 'SG', 'TH', 'VN'] });
-    expect(await internal.call('validateCountry', { country: 'US' })).toMatchObject({ valid: false, country: 'US' });
+    expect(await internal.validateCountry({ country: 'my' })).toEqual({ valid: true, country: 'MY', supportedCountries: ['ID', 'MY', 'PH', 'SG', 'TH', 'VN'] });
+    expect(await internal.validateCountry({ country: 'US' })).toMatchObject({ valid: false, country: 'US' });
     // The same table is public for country pickers.
     const { shippingCountries } = await stack.data(ShippingCountriesDocument);
     expect(shippingCountries).toEqual(countries);
@@ -191,7 +193,7 @@ describe('internal operations for the cart', () => {
 
   it('prices keeps its shape: current prices of many products', async () => {
     const [row] = await sql<{ productId: string; amount: string }>(stack.db.url, `SELECT "productId"::text, amount::text FROM pricing."Price" LIMIT 1`);
-    expect(await internal.call('prices', { productIds: [row!.productId, randomUUID()] })).toEqual({ items: [{ productId: row!.productId, amount: row!.amount, currencyCode: 'SGD' }] });
+    expect(await internal.prices({ productIds: [row!.productId, randomUUID()] })).toEqual({ items: [{ productId: row!.productId, amount: row!.amount, currencyCode: 'SGD' }] });
   });
 
   it.each([
@@ -205,7 +207,7 @@ describe('internal operations for the cart', () => {
     ['redeemCoupons', { checkoutKey: 'k', codes: ['WELCOME10'], subtotal: -1 }],
     ['reverseRedemptions', { checkoutKey: '' }],
   ])('%s refuses %j with 400', async (operation, body) => {
-    expect(await refusal(internal.call(operation, body))).toEqual({ status: 400, code: 'BAD_REQUEST' });
+    expect(await refusal(transport.post(operation, body))).toEqual({ status: 400, code: 'BAD_REQUEST' });
   });
 });
 

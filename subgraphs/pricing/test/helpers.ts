@@ -3,15 +3,21 @@
  * what the public API cannot set yet (a cart's coupon codes and shipping country), and cache
  * control so a test can measure a cold read.
  */
-import { createInternalClient, InternalCallError, type InternalClient } from '@platform/auth';
+import { createInternalClient, InternalCallError, type InternalTransport } from '@platform/server';
+import { pricingClient, type PricingClient } from '@subgraph/pricing/contract';
 import { Redis } from '@platform/redis';
 import { sql, TEST_INTERNAL_SECRET, TEST_REDIS_URL, type TestStack } from '@platform/testing';
 
 export const ADMIN = { user: 'pricing-admin', role: 'admin' } as const;
 
-/** A client for pricing's internal operations, signed as the order service. */
-export function pricingInternal(stack: TestStack): InternalClient {
-  return createInternalClient({ baseUrl: stack.subgraphs.pricing.url, secret: TEST_INTERNAL_SECRET, caller: 'order', timeoutMs: 15_000 });
+/** The typed client of pricing's internal operations, signed as the order service (as checkout calls them). */
+export function pricingInternal(stack: TestStack): PricingClient {
+  return pricingClient({ baseUrl: stack.subgraphs.pricing.url, secret: TEST_INTERNAL_SECRET, caller: 'order', timeoutMs: 15_000 });
+}
+
+/** The bare transport to pricing's internal operations, for bodies no typed caller could send. */
+export function pricingTransport(stack: TestStack): InternalTransport {
+  return createInternalClient({ baseUrl: stack.subgraphs.pricing.url, secret: TEST_INTERNAL_SECRET, caller: 'order', service: 'pricing', timeoutMs: 15_000 });
 }
 
 /** The HTTP status and error code of a refused internal call. */

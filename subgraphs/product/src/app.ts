@@ -8,8 +8,10 @@ import type { ProductConfig } from './config.ts';
 import { createContext } from './context.ts';
 import { createProductDb } from './data/prisma.ts';
 import { internalOperations } from './internal.ts';
+import { serviceContext } from './request-context.ts';
 import { catalogResolvers } from './schema/catalog/resolvers.ts';
-import { InventoryService, type SweepResult } from './services/inventory.ts';
+import { createProductServices } from './services/index.ts';
+import type { SweepResult } from './services/inventory-service.ts';
 
 const typeDefs = parse(readFileSync(new URL('./schema/catalog/schema.graphql', import.meta.url), 'utf8'));
 
@@ -25,7 +27,9 @@ export interface ProductSubgraphOptions {
 }
 
 export async function startProductSubgraph(config: ProductConfig, logger: Logger, options: ProductSubgraphOptions = {}): Promise<RunningProductSubgraph> {
-  const { metrics, redis, onSql } = subgraphBasics('product', config, logger);
+  const clock = options.now ?? (() => new Date());
+  const basics = subgraphBasics('product', config, logger);
+  const { metrics, redis, onSql } = basics;
   const sweptMetric = metrics.counter('reservations_expired_total', 'Stock reservations released by the expiry sweep');
   const { prisma, sql } = createProductDb(config, onSql);
   const cache = createCatalogCache(redis, logger, {
@@ -33,18 +37,15 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
     availabilityTtlSeconds: config.AVAILABILITY_CACHE_TTL_SECONDS,
     lookups: metrics.counter('cache_lookups_total', 'Catalog cache lookups by cache and result', ['cache', 'result']),
   });
-  const inventory = new InventoryService({
-    prisma,
-    cache,
-    now: options.now ?? (() => new Date()),
-    reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,
-    sweepBatchSize: config.RESERVATION_SWEEP_BATCH_SIZE,
-    transactionWaitMs: config.DATABASE_ACQUIRE_TIMEOUT_MS,
-  });
-  const deps = { prisma, cache, inventory };
+  const services = createProductServices(
+    { prisma, cache },
+    { reservationTtlSeconds: config.RESERVATION_TTL_SECONDS, sweepBatchSize: config.RESERVATION_SWEEP_BATCH_SIZE, transactionWaitMs: config.DATABASE_ACQUIRE_TIMEOUT_MS },
+  );
+  const contextDeps = { reads: { prisma, cache }, clock, logger };
 
   const sweepReservations = async (now?: Date) => {
-    const result = await inventory.sweepExpired(now);
+    const ctx = serviceContext(contextDeps, 'reservation-sweep');
+    const result = await services.inventory.sweepExpired(now ? { ...ctx, clock: () => now } : ctx);
     if (result.expired) {
       sweptMetric.inc(result.expired);
       logger.info({ expired: result.expired }, 'expired stock reservations released');
@@ -55,20 +56,13 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
   const sweep = schedule('reservation-sweep', config.RESERVATION_SWEEP_INTERVAL_MS, () => sweepReservations(), logger);
 
   const service = await launchSubgraph({
-    name: 'product',
+    ...basics,
+    db: prisma,
     typeDefs,
     resolvers: catalogResolvers,
-    context: (identity) => createContext(identity, deps),
-    internal: internalOperations(deps, inventory),
-    config,
-    db: prisma,
-    redis,
-    metrics,
-    logger,
-    beforeClose: async () => {
-      sweep.stop();
-      await sweep.idle();
-    },
+    context: (identity) => createContext(identity, { ...contextDeps, services }),
+    internal: internalOperations(contextDeps, services),
+    jobs: [sweep],
   });
   return { ...service, sql, sweepReservations };
 }

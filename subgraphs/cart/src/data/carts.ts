@@ -5,21 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { Cart, CartLine, CartOwnerType, Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { CartLineWire } from '../contract/internal.ts';
 
 export interface Owner {
   ownerType: CartOwnerType;
   ownerId: string;
 }
 
-export interface CartLineView {
-  id: string;
-  productId: string;
-  options: Record<string, string> | null;
-  quantity: number;
-  /** Captured unit price, exact decimal string. */
-  unitPrice: string;
-  currencyCode: string;
-  savedForLater: boolean;
+/** A line as this subgraph holds it: what travels to other services, plus its timestamps. */
+export interface CartLineView extends CartLineWire {
   addedAt: Date;
   updatedAt: Date;
 }
@@ -89,30 +83,13 @@ export async function findCartById(db: Db, id: string): Promise<CartView | null>
   return cart ? toCartView(cart) : null;
 }
 
-/** Batches cart-line-by-id lookups (federation references) into one statement per request. */
-export function createLineLoader(prisma: PrismaClient) {
-  return new DataLoader<string, CartLineView | null>(async (ids) => {
-    const rows = await prisma.cartLine.findMany({ where: { id: { in: [...ids] } } });
-    const byId = new Map(rows.map((l) => [l.id, toLineView(l)]));
-    return ids.map((id) => byId.get(id) ?? null);
-  });
-}
-
-/** Batches cart-by-id lookups (federation references) into one statement per request. */
-export function createCartLoader(prisma: PrismaClient) {
-  return new DataLoader<string, CartView | null>(async (ids) => {
-    const rows = await prisma.cart.findMany({ where: { id: { in: [...ids] } }, include: withLines });
-    const byId = new Map(rows.map((c) => [c.id, toCartView(c)]));
-    return ids.map((id) => byId.get(id) ?? null);
-  });
-}
-
 /**
- * Creates the owner's cart if needed and locks its row, in one statement: `ON CONFLICT DO
- * UPDATE` takes the row lock, so concurrent writers to one cart queue here, and one of any
- * number of concurrent first writes inserts while the rest find it. Call inside a transaction.
+ * The one way a cart comes to exist: creates the owner's cart if needed and locks its row, in
+ * one statement. `ON CONFLICT DO UPDATE` takes the row lock, so concurrent writers to one cart
+ * queue here, and one of any number of concurrent first writes inserts while the rest find it.
+ * Inside a transaction the lock lasts until it ends; outside one it only makes sure the cart exists.
  */
-export async function lockCart(db: Prisma.TransactionClient, owner: Owner, now: Date, expiresAt: Date): Promise<string> {
+export async function lockCart(db: Db, owner: Owner, now: Date, expiresAt: Date): Promise<string> {
   const rows = await db.$queryRaw<{ id: string }[]>`
     INSERT INTO cart."Cart" (id, "ownerType", "ownerId", "expiresAt", "createdAt", "updatedAt")
     VALUES (${randomUUID()}::uuid, ${owner.ownerType}::cart."CartOwnerType", ${owner.ownerId}, ${expiresAt}, ${now}, ${now})
@@ -121,13 +98,38 @@ export async function lockCart(db: Prisma.TransactionClient, owner: Owner, now: 
   return rows[0]!.id;
 }
 
-/**
- * The owner's cart id, creating an empty cart on first write. `INSERT ... ON CONFLICT DO NOTHING`
- * (createMany with skipDuplicates) makes concurrent first writes safe: one inserts, all find it.
- */
-export async function ensureCart(db: Db, owner: Owner, now: Date, expiresAt: Date): Promise<string> {
-  const existing = await db.cart.findUnique({ where: { ownerType_ownerId: owner }, select: { id: true } });
-  if (existing) return existing.id;
-  await db.cart.createMany({ data: [{ ...owner, expiresAt, createdAt: now, updatedAt: now }], skipDuplicates: true });
-  return (await db.cart.findUniqueOrThrow({ where: { ownerType_ownerId: owner }, select: { id: true } })).id;
+/** Locks the owner's cart row if the owner has a cart (never creates one); its id, or null. */
+export async function lockExistingCart(tx: Prisma.TransactionClient, owner: Owner): Promise<string | null> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM cart."Cart" WHERE "ownerType" = ${owner.ownerType}::cart."CartOwnerType" AND "ownerId" = ${owner.ownerId} FOR UPDATE`;
+  return rows[0]?.id ?? null;
 }
+
+/** The id of the owner's cart, or null before its first change. */
+export async function findCartIdByOwner(db: Db, owner: Owner): Promise<string | null> {
+  const cart = await db.cart.findUnique({ where: { ownerType_ownerId: owner }, select: { id: true } });
+  return cart?.id ?? null;
+}
+
+/** Bumps the cart's version after a change at `now` and pushes its expiry out; returns the new version. */
+export async function bumpVersion(tx: Prisma.TransactionClient, cartId: string, now: Date, expiresAt: Date): Promise<number> {
+  const { version } = await tx.cart.update({ where: { id: cartId }, data: { version: { increment: 1 }, updatedAt: now, expiresAt }, select: { version: true } });
+  return version;
+}
+
+/** Per-request loaders of carts and lines by id (federation references): one statement each per request. */
+export function createCartLoaders(prisma: PrismaClient) {
+  return {
+    cart: new DataLoader<string, CartView | null>(async (ids) => {
+      const rows = await prisma.cart.findMany({ where: { id: { in: [...ids] } }, include: withLines });
+      const byId = new Map(rows.map((c) => [c.id, toCartView(c)]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    line: new DataLoader<string, CartLineView | null>(async (ids) => {
+      const rows = await prisma.cartLine.findMany({ where: { id: { in: [...ids] } } });
+      const byId = new Map(rows.map((l) => [l.id, toLineView(l)]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+  };
+}
+export type CartLoaders = ReturnType<typeof createCartLoaders>;

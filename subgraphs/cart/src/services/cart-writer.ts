@@ -1,18 +1,22 @@
 /**
- * The one way a cart changes. In a single Postgres transaction: create the cart on first write,
- * lock its row (so concurrent writes serialise and none is lost), replay an idempotency key,
- * check `expectedVersion`, apply the change, bump `version`, append the event (outbox) and store
- * the idempotent result. After commit: invalidate the cache, then publish the event. An expected
- * failure rolls everything back and returns the typed outcome.
+ * The one way a cart changes, merge included. In a single Postgres transaction: create the cart
+ * on first write and lock its row (and, for a merge, the row of the cart it absorbs, the two in a
+ * fixed order), replay an idempotency key, check `expectedVersion`, apply the change, bump
+ * `version`, append the event (outbox) and store the idempotent result. After commit:
+ * invalidate the cache, then publish. An expected failure rolls everything back and returns the
+ * typed outcome (stored under the key too, so a replay answers the same).
  */
-import type { CartEvent, Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { CartCache } from '../cache/cart-cache.ts';
-import { findCartByOwner, lockCart, type CartView, type Owner } from '../data/carts.ts';
+import { bumpVersion, findCartByOwner, lockCart, lockExistingCart, type CartView, type Owner } from '../data/carts.ts';
+import { insertEvent, type CartEvent, type EventData } from '../data/outbox.ts';
+import type { RequestContext } from '../request-context.ts';
+import { expiryOf, type CartLifetimes } from './cart-rules.ts';
 import { VersionConflict, type CartUserError } from './errors.ts';
-import type { EventPublisher } from './events.ts';
-import { checkKey, findReplay, fingerprint, storeResult, type StoredResult } from './idempotency.ts';
+import type { EventPublisher } from './event-publisher.ts';
+import { checkKey, findReplay, fingerprint, ownerKey, storeResult, type StoredResult } from './idempotency.ts';
 
-export type CartResult = CartView | CartUserError;
+export type { EventData };
 
 /** Thrown inside a change to roll the transaction back and answer with an expected outcome. */
 export class Rollback extends Error {
@@ -21,33 +25,46 @@ export class Rollback extends Error {
   }
 }
 
-export type EventData = Omit<Prisma.CartEventUncheckedCreateInput, 'cartId' | 'version' | 'ownerType' | 'ownerId' | 'at'>;
-
 export interface ChangeContext {
   tx: Prisma.TransactionClient;
   cartId: string;
   /** The locked cart as it was before this change. */
   cart: CartView;
+  /** The locked cart being absorbed (`WriteRequest.absorbing`), as it was; null when that owner has none. */
+  absorbed: CartView | null;
   now: Date;
 }
 
-/** A change returns the event it made, or `null` when it left the cart as it was (no new version). */
-export type Change = (ctx: ChangeContext) => Promise<EventData | null>;
+/** What a change did: the event it made (`null` when it left the cart as it was: no new version) and what else the caller wants back. */
+export interface Changed<D> {
+  event: EventData | null;
+  details?: D;
+  /** True when the change deleted the absorbed cart (its devices are told after commit). */
+  absorbedDeleted?: boolean;
+}
 
-export interface WriteOptions {
+export type Change<D> = (ctx: ChangeContext) => Promise<Changed<D>>;
+
+export interface WriteRequest {
   operation: string;
-  /** The mutation's input, fingerprinted for idempotency. */
+  /** The mutation's input, fingerprinted for idempotency (its `idempotencyKey` is left out). */
   input: object;
   idempotencyKey?: string | null;
   expectedVersion?: number | null;
+  /** Another owner's cart to lock with this one and hand to the change (never created): the guest cart a merge empties. */
+  absorbing?: Owner;
+}
+
+export interface Written<D> {
+  cart: CartView;
+  details: D | undefined;
 }
 
 export interface CartWriterDeps {
   prisma: PrismaClient;
   cache: CartCache;
   events: EventPublisher;
-  now: () => Date;
-  expiresAt: (owner: Owner, from: Date) => Date;
+  lifetimes: CartLifetimes;
 }
 
 export class CartWriter {
@@ -57,68 +74,88 @@ export class CartWriter {
   constructor(private readonly deps: CartWriterDeps) {}
 
   /**
-   * Runs `change` on the owner's cart as described above. Writes to one cart from this process
-   * queue here first, so a burst on one cart waits in memory instead of holding a pooled
-   * connection each while blocked on the row lock; the row lock still orders writes across
-   * processes.
+   * Runs `change` on the caller's cart as described above and answers with the cart after it,
+   * or the expected failure; never loses a concurrent write. Writes to one cart from this
+   * process queue here first, so a burst on one cart waits in memory instead of holding a
+   * pooled connection each while blocked on the row lock; the row lock still orders writes
+   * across processes.
    */
-  write(owner: Owner, options: WriteOptions, change: Change): Promise<CartResult> {
-    const key = `${owner.ownerType}:${owner.ownerId}`;
-    const run = (this.queues.get(key) ?? Promise.resolve()).catch(() => undefined).then(() => this.writeNow(owner, options, change));
+  write<D = undefined>(ctx: RequestContext, owner: Owner, request: WriteRequest, change: Change<D>): Promise<Written<D> | CartUserError> {
+    const key = ownerKey(owner);
+    const run = (this.queues.get(key) ?? Promise.resolve()).catch(() => undefined).then(() => this.writeNow(ctx, owner, request, change));
     this.queues.set(key, run);
-    void run.finally(() => {
-      if (this.queues.get(key) === run) this.queues.delete(key);
-    }).catch(() => undefined);
+    void run
+      .finally(() => {
+        if (this.queues.get(key) === run) this.queues.delete(key);
+      })
+      .catch(() => undefined);
     return run;
   }
 
-  private async writeNow(owner: Owner, options: WriteOptions, change: Change): Promise<CartResult> {
-    const key = checkKey(options.idempotencyKey);
-    const print = key ? fingerprint(options.operation, options.input) : '';
-    const { prisma, now: clock } = this.deps;
-    let committed: CartEvent | null = null;
+  private async writeNow<D>(ctx: RequestContext, owner: Owner, request: WriteRequest, change: Change<D>): Promise<Written<D> | CartUserError> {
+    const key = checkKey(request.idempotencyKey);
+    const print = key ? fingerprint(request.operation, request.input) : '';
+    const { prisma } = this.deps;
+    const committed: CartEvent[] = [];
+    let absorbedDeleted = false;
     try {
-      const result = await prisma.$transaction(async (tx) => {
-        const now = clock();
-        const cartId = await lockCart(tx, owner, now, this.deps.expiresAt(owner, now));
-        if (key) {
-          const replay = await findReplay(tx, owner, key, print, now);
-          if (replay.replay) return replay.result as CartResult;
-        }
-        const cart = (await findCartByOwner(tx, owner))!;
-        if (options.expectedVersion != null && options.expectedVersion !== cart.version) throw new Rollback(new VersionConflict(cart.version));
-        const event = await change({ tx, cartId, cart, now });
-        let after = cart;
-        if (event) {
-          const { version } = await tx.cart.update({
-            where: { id: cartId },
-            data: { version: { increment: 1 }, updatedAt: now, expiresAt: this.deps.expiresAt(owner, now) },
-            select: { version: true },
-          });
-          committed = await tx.cartEvent.create({ data: { ...event, cartId, version, ...owner, at: now } });
-          after = (await findCartByOwner(tx, owner))!;
-        }
-        if (key) await storeResult(tx, owner, key, options.operation, print, { kind: 'cart', cart: after }, now);
-        return after;
-      }, { maxWait: 5_000, timeout: 10_000 });
-      if (committed) await this.afterCommit(owner, [committed]);
+      const result = await prisma.$transaction(
+        async (tx): Promise<Written<D> | CartUserError> => {
+          const now = ctx.clock();
+          const cartId = await this.lock(tx, owner, request.absorbing, now);
+          if (key) {
+            const replay = await findReplay(tx, owner, key, print, now);
+            if (replay.replay) return 'cart' in replay.result ? { cart: replay.result.cart, details: replay.result.details as D } : replay.result;
+          }
+          const cart = (await findCartByOwner(tx, owner))!;
+          if (request.expectedVersion != null && request.expectedVersion !== cart.version) throw new Rollback(new VersionConflict(cart.version));
+          const absorbed = request.absorbing ? await findCartByOwner(tx, request.absorbing) : null;
+          const outcome = await change({ tx, cartId, cart, absorbed, now });
+          absorbedDeleted = outcome.absorbedDeleted ?? false;
+          let after = cart;
+          if (outcome.event) {
+            const version = await bumpVersion(tx, cartId, now, expiryOf(this.deps.lifetimes, owner, now));
+            committed.push(await insertEvent(tx, { ...outcome.event, cartId, version, ...owner, at: now }));
+            after = (await findCartByOwner(tx, owner))!;
+          }
+          if (key) await storeResult(tx, owner, key, request.operation, print, { kind: 'cart', cart: after, ...(outcome.details === undefined ? {} : { details: outcome.details }) }, now);
+          return { cart: after, details: outcome.details };
+        },
+        { maxWait: 5_000, timeout: 10_000 },
+      );
+      await this.afterCommit(owner, committed);
+      if (absorbedDeleted && request.absorbing && 'cart' in result) await this.afterAbsorbed(request.absorbing, result.cart.id);
       return result;
     } catch (error) {
       if (!(error instanceof Rollback)) throw error;
-      if (key) await this.storeOutcome(owner, key, options.operation, print, { kind: 'error', error: { ...error.result } });
+      if (key) await this.storeOutcome(ctx, owner, key, request.operation, print, { kind: 'error', error: { ...error.result } });
       return error.result;
     }
   }
 
+  /** Locks the owner's cart (creating it) and the absorbed one (if it exists), in owner-key order so two writers never wait on each other in a cycle. */
+  private async lock(tx: Prisma.TransactionClient, owner: Owner, absorbing: Owner | undefined, now: Date): Promise<string> {
+    if (absorbing && ownerKey(absorbing) < ownerKey(owner)) await lockExistingCart(tx, absorbing);
+    const cartId = await lockCart(tx, owner, now, expiryOf(this.deps.lifetimes, owner, now));
+    if (absorbing && ownerKey(absorbing) > ownerKey(owner)) await lockExistingCart(tx, absorbing);
+    return cartId;
+  }
+
   /** Invalidate before answering (read-your-writes), then publish the outbox rows. */
-  async afterCommit(owner: Owner, events: CartEvent[]): Promise<void> {
-    const version = events.length ? Math.max(...events.map((e) => e.version)) : undefined;
-    await this.deps.cache.invalidate(owner, version);
-    if (events.length) await this.deps.events.publish(events);
+  private async afterCommit(owner: Owner, events: CartEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.deps.cache.invalidate(owner, Math.max(...events.map((e) => e.version)));
+    await this.deps.events.publish(events);
+  }
+
+  /** The absorbed cart is gone: drop its cache entry and tell its devices to stop listening. */
+  private async afterAbsorbed(absorbed: Owner, intoCartId: string): Promise<void> {
+    await this.deps.cache.invalidate(absorbed);
+    await this.deps.events.closed({ ...absorbed, reason: 'MERGED', mergedIntoCartId: intoCartId });
   }
 
   /** Records an expected failure for a key, so a replay answers the same. */
-  async storeOutcome(owner: Owner, key: string, operation: string, print: string, result: StoredResult): Promise<void> {
-    await this.deps.prisma.$transaction((tx) => storeResult(tx, owner, key, operation, print, result, this.deps.now()));
+  private async storeOutcome(ctx: RequestContext, owner: Owner, key: string, operation: string, print: string, result: StoredResult): Promise<void> {
+    await this.deps.prisma.$transaction((tx) => storeResult(tx, owner, key, operation, print, result, ctx.clock()));
   }
 }

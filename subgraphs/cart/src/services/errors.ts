@@ -91,20 +91,10 @@ export class InvalidOptions extends UserError {
   }
 }
 
-/** Every expected outcome a cart change can end with. */
-export type CartUserError =
-  | InvalidQuantity
-  | ProductNotFound
-  | InsufficientStock
-  | LineNotFound
-  | VersionConflict
-  | CartLimitExceeded
-  | InvalidCoupon
-  | InvalidCountry
-  | IdempotencyKeyReused
-  | InvalidOptions;
+/** Every expected outcome a cart change can end with, by `__typename`: the SDL's `UserError` types (a test keeps them equal). */
+export const ERROR_CLASSES = { InvalidQuantity, ProductNotFound, InsufficientStock, LineNotFound, VersionConflict, CartLimitExceeded, InvalidCoupon, InvalidCountry, IdempotencyKeyReused, InvalidOptions };
 
-const ERROR_CLASSES = { InvalidQuantity, ProductNotFound, InsufficientStock, LineNotFound, VersionConflict, CartLimitExceeded, InvalidCoupon, InvalidCountry, IdempotencyKeyReused, InvalidOptions };
+export type CartUserError = InstanceType<(typeof ERROR_CLASSES)[keyof typeof ERROR_CLASSES]>;
 
 /** Rebuilds an error stored as JSON (an idempotent replay) into its class, so the union resolves it. */
 export function reviveUserError(json: Record<string, unknown>): CartUserError {

@@ -4,7 +4,7 @@
  */
 import { isUuid } from '@platform/errors';
 import { InvalidCoupon, InvalidCountry, InvalidOptions, InvalidQuantity, LineNotFound, MAX_QUANTITY, MIN_QUANTITY, ProductNotFound } from './errors.ts';
-import type { LineOptions } from './options.ts';
+import type { LineOptions } from './cart-rules.ts';
 
 export const MAX_OPTIONS_BYTES = 2048;
 const COUPON_CODE = /^[A-Z0-9][A-Z0-9_-]{1,31}$/;

@@ -4,18 +4,25 @@
  * owner, so a run that lost its lease (it stalled past it and someone took over) cannot write.
  */
 import { Prisma, type Checkout, type CheckoutStatus, type PrismaClient } from '../generated/prisma/client.ts';
-import type { AddressValue } from '../services/checkout/input.ts';
+import type { CartLineWire, CheckoutCart } from '@subgraph/cart/contract';
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
 export type { Checkout, CheckoutStatus };
 
-/** The cart as checkout read it: the lines it reserves, prices and snapshots, whatever the cart does later. */
-export interface CartSnapshot {
-  id: string;
-  version: number;
-  couponCodes: string[];
-  lines: { productId: string; options: Record<string, string> | null; quantity: number; unitPrice: string; currencyCode: string }[];
+/** A shipping address as stored with a checkout and its order: trimmed, an empty line2 as null, the country upper case. */
+export interface AddressValue {
+  name: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  postalCode: string;
+  country: string;
+}
+
+/** The cart as checkout read it (its active lines): what it reserves, prices and snapshots, whatever the cart does later. */
+export interface CartSnapshot extends Pick<CheckoutCart, 'id' | 'version' | 'couponCodes'> {
+  lines: Pick<CartLineWire, 'productId' | 'options' | 'quantity' | 'unitPrice' | 'currencyCode'>[];
 }
 
 export interface QuoteSnapshot {

@@ -6,8 +6,7 @@
 import DataLoader from 'dataloader';
 import Decimal from 'decimal.js';
 import type { Order, OrderLine, Payment, Prisma, PrismaClient } from '../generated/prisma/client.ts';
-import type { AddressValue } from '../services/checkout/input.ts';
-import type { CartSnapshot, QuoteSnapshot } from './checkouts.ts';
+import type { AddressValue, CartSnapshot, QuoteSnapshot } from './checkouts.ts';
 
 export type { Order, OrderLine, Payment };
 

@@ -10,7 +10,8 @@
  */
 import { createJsonCache, type Redis } from '@platform/redis';
 import type { Logger } from '@platform/logger';
-import type { CountryRates, CouponRule } from '../services/cost.ts';
+import type { CouponRule } from '../data/coupons.ts';
+import type { CountryRates } from '../data/countries.ts';
 import { createInvalidator } from './invalidation.ts';
 
 export const couponKey = (code: string): string => `pricing:coupon:v1:${code}`;

@@ -1,6 +1,15 @@
 /** Tax and shipping tables in Postgres. */
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import type { CountryRates } from '../services/cost.ts';
+
+/** Shipping and tax of one country; JSON-safe. */
+export interface CountryRates {
+  country: string;
+  /** Fraction, e.g. "0.09". */
+  taxRate: string;
+  shipping: string;
+  /** Shipping is free once the discounted subtotal reaches this; null: never free. */
+  freeOver: string | null;
+}
 
 /** Countries the store ships to (a tax row and a shipping row), by code, in one statement. */
 export async function findCountryRates(prisma: PrismaClient): Promise<CountryRates[]> {

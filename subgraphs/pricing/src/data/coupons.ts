@@ -1,8 +1,23 @@
 /** Coupons and their redemptions in Postgres. */
 import { Prisma, type Coupon, type CouponKind, type PrismaClient } from '../generated/prisma/client.ts';
-import type { CouponRule } from '../services/cost.ts';
 
 export type CouponModel = Coupon;
+
+/** A coupon as the cost rules need it; JSON-safe (decimals and instants as strings) so it can be cached. */
+export interface CouponRule {
+  code: string;
+  kind: 'PERCENT' | 'FIXED';
+  /** Percent (10.00 = 10 %) or an amount in the store currency. */
+  value: string;
+  description: string | null;
+  minSubtotal: string | null;
+  /** ISO-8601 instants. */
+  startsAt: string | null;
+  endsAt: string | null;
+  maxRedemptions: number | null;
+  redemptions: number;
+}
+
 type Tx = Prisma.TransactionClient;
 
 /** The JSON-safe rule form of a coupon row. */

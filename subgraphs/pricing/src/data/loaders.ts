@@ -3,12 +3,13 @@
  * batch, through the shared sources (Redis, then Postgres).
  */
 import DataLoader from 'dataloader';
+import type { PriceReads } from '../cache/price-reads.ts';
+import type { RuleReads } from '../cache/rule-reads.ts';
+import type { CouponRule } from './coupons.ts';
+import type { CountryRates } from './countries.ts';
 import type { PriceEntry } from './prices.ts';
-import type { PriceSource } from './price-source.ts';
-import type { RuleSource } from './rule-source.ts';
-import type { CountryRates, CouponRule } from '../services/cost.ts';
 
-export function createLoaders(prices: PriceSource, rules: RuleSource) {
+export function createLoaders(prices: PriceReads, rules: RuleReads) {
   let countries: Promise<CountryRates[]> | undefined;
   return {
     price: new DataLoader<string, PriceEntry | null>((ids) => prices.load(ids)),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraphQLError } from 'graphql';
-import { parseCouponInput } from './coupons.ts';
-import { hasPriceChanged, parsePriceAmount } from './prices.ts';
+import { parseCouponInput } from './coupon-service.ts';
+import { hasPriceChanged, parsePriceAmount } from './price-service.ts';
 
 const fieldOf = (run: () => unknown): unknown => {
   try {

@@ -87,6 +87,12 @@ export async function countProducts(prisma: PrismaClient, query: ProductQuery): 
   return row.count;
 }
 
+/** Orders rows to match `keys` (DataLoader needs a dense array aligned to its keys). */
+export function alignById<T>(keys: readonly string[], rows: readonly T[], idOf: (row: T) => string): (T | null)[] {
+  const byId = new Map(rows.map((row) => [idOf(row), row]));
+  return keys.map((key) => byId.get(key) ?? null);
+}
+
 /** Products by id, in no particular order; one statement however many ids. */
 export const findProductsByIds = (prisma: PrismaClient, ids: readonly string[]): Promise<Product[]> => prisma.product.findMany({ where: { id: { in: [...ids] } } });
 

@@ -2,9 +2,7 @@
 import Decimal from 'decimal.js';
 import { DateTimeScalar, DecimalScalar, JSONScalar } from '@platform/server';
 import type { Resolvers } from '../../generated/graphql.ts';
-import type { AddressValue } from '../../services/checkout/input.ts';
-import { cancelOrder } from '../../services/cancel.ts';
-import { getOrder, listOrders, requireUser } from '../../services/orders.ts';
+import type { AddressValue } from '../../data/checkouts.ts';
 
 const money = (amount: Decimal.Value | { toFixed(dp: number): string }, currencyCode: string) => ({ amount: new Decimal(amount.toString()).toFixed(2), currencyCode });
 
@@ -13,14 +11,14 @@ export const orderResolvers: Resolvers = {
   Decimal: DecimalScalar,
   JSON: JSONScalar,
   Query: {
-    order: (_, { id }, { identity, prisma }) => getOrder(prisma, requireUser(identity), id),
-    orders: (_, args, { identity, prisma }) => listOrders(prisma, requireUser(identity), args),
+    order: (_, { id }, ctx) => ctx.services.orders.order(ctx, id),
+    orders: (_, args, ctx) => ctx.services.orders.orders(ctx, args),
   },
   Mutation: {
-    cancelOrder: (_, { id }, { identity, cancel }) => cancelOrder(cancel, requireUser(identity, 'Sign in to cancel an order.'), id),
+    cancelOrder: (_, { id }, ctx) => ctx.services.orders.cancel(ctx, id),
   },
   Order: {
-    __resolveReference: async (ref, { identity, prisma }) => getOrder(prisma, requireUser(identity), ref.id),
+    __resolveReference: (ref, ctx) => ctx.services.orders.order(ctx, ref.id),
     lines: async (o, _, { loaders }) => (await loaders.lines.load(o.id)).map((line) => ({ ...line, currencyCode: o.currencyCode })),
     subtotal: (o) => money(o.subtotal, o.currencyCode),
     discountTotal: (o) => money(o.discountTotal, o.currencyCode),

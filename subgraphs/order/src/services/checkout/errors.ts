@@ -1,6 +1,6 @@
 /** Checkout's expected outcomes other than an order: union members with a fixed `__typename`. */
 import { UserError } from '@platform/errors';
-import type { Shortage } from '../../clients/platform.ts';
+import type { Shortage } from '@subgraph/product/contract';
 
 export class EmptyCart extends UserError {
   readonly __typename = 'EmptyCart';
@@ -68,10 +68,10 @@ export class IdempotencyKeyReused extends UserError {
   }
 }
 
-/** Every expected outcome a checkout can end with, other than an order. */
-export type CheckoutUserError = EmptyCart | CartVersionMismatch | OutOfStock | PaymentDeclined | PaymentUnavailable | InvalidAddress | CouponUnavailable | IdempotencyKeyReused;
+/** Every expected outcome a checkout can end with other than an order, by `__typename`: the SDL's `UserError` types (a test keeps them equal). */
+export const ERROR_CLASSES = { EmptyCart, CartVersionMismatch, OutOfStock, PaymentDeclined, PaymentUnavailable, InvalidAddress, CouponUnavailable, IdempotencyKeyReused };
 
-const ERROR_CLASSES = { EmptyCart, CartVersionMismatch, OutOfStock, PaymentDeclined, PaymentUnavailable, InvalidAddress, CouponUnavailable, IdempotencyKeyReused };
+export type CheckoutUserError = InstanceType<(typeof ERROR_CLASSES)[keyof typeof ERROR_CLASSES]>;
 
 /** Rebuilds an outcome stored as JSON (a replayed checkout) into its class, so the union resolves it. */
 export function reviveCheckoutError(json: Record<string, unknown>): CheckoutUserError {

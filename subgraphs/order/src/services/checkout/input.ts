@@ -5,16 +5,11 @@
  */
 import { fingerprintOf } from '@platform/server';
 import { badUserInput } from '@platform/errors';
+import type { AddressValue } from '../../data/checkouts.ts';
 import { InvalidAddress, type AddressField } from './errors.ts';
 
-export interface AddressValue {
-  name: string;
-  line1: string;
-  line2: string | null;
-  city: string;
-  postalCode: string;
-  country: string;
-}
+export type { AddressValue };
+
 
 export interface CheckoutInputValue {
   idempotencyKey: string;

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { LOCKS, runExclusive } from '@platform/server';
 import { leaseStuck, releaseLease } from '../../data/checkouts.ts';
+import type { RequestContext } from '../../request-context.ts';
 import { CheckoutSaga, type SagaDeps } from './saga.ts';
 
 export interface RecoveryReport {
@@ -20,8 +21,18 @@ export interface RecoveryReport {
   failed: number;
 }
 
-/** Recovers up to `batchSize` checkouts whose lease lapsed before `now` (tests pass their own clock). */
-export async function recoverCheckouts(deps: SagaDeps, now: Date, batchSize: number): Promise<RecoveryReport> {
+export class CheckoutRecovery {
+  constructor(private readonly deps: SagaDeps & { batchSize: number }) {}
+
+  /** Finishes or compensates up to a batch of checkouts whose lease lapsed before the context's clock; never two replicas on one checkout. */
+  recover(ctx: RequestContext): Promise<RecoveryReport> {
+    return recoverCheckouts(this.deps, ctx);
+  }
+}
+
+async function recoverCheckouts(deps: SagaDeps & { batchSize: number }, ctx: RequestContext): Promise<RecoveryReport> {
+  const now = ctx.clock();
+  const batchSize = deps.batchSize;
   const owner = `recovery:${randomUUID()}`;
   const leaseUntil = new Date(now.getTime() + deps.leaseMs);
   const claimed = await runExclusive(deps.prisma, LOCKS.checkoutRecovery, (tx) => leaseStuck(tx, now, batchSize, owner, leaseUntil));
@@ -29,13 +40,13 @@ export async function recoverCheckouts(deps: SagaDeps, now: Date, batchSize: num
   if (!claimed.ran) return report;
   for (const row of claimed.result) {
     try {
-      const outcome = await new CheckoutSaga(deps, row, owner, 'resumed').recover();
+      const outcome = await new CheckoutSaga(deps, ctx, row, owner, 'resumed').recover();
       if (outcome?.kind === 'order') report.completed += 1;
       else report.compensated += 1;
-      deps.logger.info({ checkoutId: row.id, from: row.status, outcome: outcome?.kind ?? 'abandoned' }, 'stuck checkout recovered');
+      ctx.logger.info({ checkoutId: row.id, from: row.status, outcome: outcome?.kind ?? 'abandoned' }, 'stuck checkout recovered');
     } catch (error) {
       report.failed += 1;
-      deps.logger.warn({ err: error, checkoutId: row.id, status: row.status }, 'checkout recovery failed; the next sweep retries it');
+      ctx.logger.warn({ err: error, checkoutId: row.id, status: row.status }, 'checkout recovery failed; the next sweep retries it');
       await releaseLease(deps.prisma, row.id, owner, now).catch(() => undefined);
     }
   }

@@ -14,13 +14,14 @@
  * dies keeps its lease until it lapses; then a retry with the same key resumes it, or the
  * recovery sweep finishes it (from CHARGED on) or compensates it (before).
  */
-import type { Logger } from '@platform/logger';
 import type { Checkout, CheckoutStatus, PrismaClient } from '../../generated/prisma/client.ts';
-import type { PlatformClients } from '../../clients/platform.ts';
+import { isRefusal } from '@platform/server';
+import type { PlatformClients } from '../../clients/index.ts';
+import type { RequestContext } from '../../request-context.ts';
 import { finishCheckout, LeaseLost, releaseLease, resultOf, saveProgress, stateOf, type SagaState, type StoredResult } from '../../data/checkouts.ts';
 import { insertOrder } from '../../data/orders.ts';
 import type { PaymentLedger } from '../payments/ledger.ts';
-import { revertOrder } from '../cancel.ts';
+import { revertOrder } from '../order-reversal.ts';
 import { CartVersionMismatch, CouponUnavailable, EmptyCart, InvalidAddress, OutOfStock, PaymentDeclined, PaymentUnavailable, type CheckoutUserError } from './errors.ts';
 import { addressProblem } from './input.ts';
 import { chargeKey, checkoutKey } from './keys.ts';
@@ -45,8 +46,6 @@ export interface SagaDeps {
   prisma: PrismaClient;
   clients: PlatformClients;
   ledger: PaymentLedger;
-  logger: Logger;
-  now: () => Date;
   leaseMs: number;
   faults: FaultPoints;
 }
@@ -64,6 +63,8 @@ export class CheckoutSaga {
 
   constructor(
     private readonly deps: SagaDeps,
+    /** Whose checkout this run works for (its clock times the lease; its logger reports). */
+    private readonly ctx: RequestContext,
     private readonly row: Checkout,
     private readonly owner: string,
     mode: 'fresh' | 'resumed',
@@ -141,7 +142,7 @@ export class CheckoutSaga {
    */
   private async readCart(): Promise<CheckoutUserError | undefined> {
     if (this.state.cart) return undefined;
-    const cart = await this.deps.clients.cart.forCheckout(this.row.userId);
+    const { cart } = await this.deps.clients.cart.cartForCheckout({ userId: this.row.userId });
     if (cart && cart.version !== this.row.cartVersion) return new CartVersionMismatch(cart.version);
     const lines = cart?.lines.filter((l) => !l.savedForLater) ?? [];
     if (!cart || lines.length === 0) return new EmptyCart();
@@ -159,14 +160,14 @@ export class CheckoutSaga {
     const { address } = this.state;
     const problem = addressProblem(address);
     if (problem) return problem;
-    if (!(await this.deps.clients.pricing.shipsTo(address.country))) return new InvalidAddress('country', `We do not ship to ${address.country}.`);
+    if (!(await this.deps.clients.pricing.validateCountry({ country: address.country })).valid) return new InvalidAddress('country', `We do not ship to ${address.country}.`);
     return undefined;
   }
 
   /** 3: every line or none; a shortage names every short line. */
   private async reserve(): Promise<CheckoutUserError | undefined> {
     this.undo.stock = true;
-    const result = await this.deps.clients.product.reserve(checkoutKey(this.row), this.stockLines());
+    const result = await this.deps.clients.product.reserve({ checkoutKey: checkoutKey(this.row), lines: this.stockLines() });
     if (result.ok) return undefined;
     // All or nothing: a refused reservation leaves nothing held under this key.
     this.undo.stock = false;
@@ -178,18 +179,23 @@ export class CheckoutSaga {
     const cart = this.cart();
     const { clients } = this.deps;
     const [quote, products] = await Promise.all([
-      clients.pricing.quote({
-        lines: cart.lines.map((l) => ({ productId: l.productId, quantity: l.quantity, unitPrice: l.unitPrice })),
-        couponCodes: cart.couponCodes,
-        shippingCountry: this.state.address.country,
-      }),
-      clients.product.snapshots(cart.lines.map((l) => l.productId)),
+      clients.pricing
+        .quote({
+          lines: cart.lines.map((l) => ({ productId: l.productId, quantity: l.quantity, unitPrice: l.unitPrice })),
+          couponCodes: cart.couponCodes,
+          shippingCountry: this.state.address.country,
+        })
+        .catch((error: unknown) => {
+          if (isRefusal(error, 'UNKNOWN_COUNTRY')) return null;
+          throw error;
+        }),
+      clients.product.products({ productIds: [...new Set(cart.lines.map((l) => l.productId))] }),
     ]);
     if (!quote) return new InvalidAddress('country', `We do not ship to ${this.state.address.country}.`);
     const codes = [...new Set(quote.discounts.map((d) => d.code))];
     if (codes.length) {
       this.undo.coupons = true;
-      const redeemed = await clients.pricing.redeemCoupons(checkoutKey(this.row), codes, quote.subtotal.amount);
+      const redeemed = await clients.pricing.redeemCoupons({ checkoutKey: checkoutKey(this.row), codes, subtotal: quote.subtotal.amount });
       if (!redeemed.ok) return new CouponUnavailable(redeemed.failed.map((f) => f.code));
     }
     this.state.quote = {
@@ -201,7 +207,7 @@ export class CheckoutSaga {
       total: quote.total.amount,
       couponCodes: codes,
     };
-    this.state.products = Object.fromEntries([...products].map(([id, p]) => [id, { sku: p.sku, name: p.name }]));
+    this.state.products = Object.fromEntries(products.items.map((p) => [p.productId, { sku: p.sku, name: p.name }]));
     return undefined;
   }
 
@@ -247,11 +253,11 @@ export class CheckoutSaga {
   private async consume(): Promise<OutOfStock | undefined> {
     const { product } = this.deps.clients;
     const key = checkoutKey(this.row);
-    let result = await product.consume(key);
+    let result = await product.consume({ checkoutKey: key });
     if (!result.ok && (result.status === 'EXPIRED' || result.status === 'RELEASED')) {
-      const again = await product.reserve(key, this.stockLines());
+      const again = await product.reserve({ checkoutKey: key, lines: this.stockLines() });
       if (!again.ok) return new OutOfStock(again.shortages);
-      result = await product.consume(key);
+      result = await product.consume({ checkoutKey: key });
     }
     if (!result.ok) throw new Error(`checkout ${this.row.id}: its reservation cannot be consumed (${result.status})`);
     return undefined;
@@ -259,8 +265,8 @@ export class CheckoutSaga {
 
   /** 8: empty the cart, if it is still as checkout read it; a cart changed meanwhile keeps its lines. */
   private async markCheckedOut(): Promise<void> {
-    const result = await this.deps.clients.cart.markCheckedOut(this.row.userId, this.cart().version, this.row.id);
-    if (!result.ok) this.deps.logger.warn({ checkoutId: this.row.id, currentVersion: result.currentVersion }, 'cart changed during checkout; it keeps its lines');
+    const result = await this.deps.clients.cart.markCheckedOut({ userId: this.row.userId, expectedVersion: this.cart().version, checkoutId: this.row.id });
+    if (!result.ok) this.ctx.logger.warn({ checkoutId: this.row.id, currentVersion: result.currentVersion }, 'cart changed during checkout; it keeps its lines');
   }
 
   // --- endings -----------------------------------------------------------------------------
@@ -278,8 +284,8 @@ export class CheckoutSaga {
     const { clients, ledger } = this.deps;
     const key = checkoutKey(this.row);
     // Stock first: other buyers are waiting for it.
-    if (this.undo.stock) await clients.product.release(key);
-    if (this.undo.coupons) await clients.pricing.reverseRedemptions(key);
+    if (this.undo.stock) await clients.product.release({ checkoutKey: key });
+    if (this.undo.coupons) await clients.pricing.reverseRedemptions({ checkoutKey: key });
     if (this.undo.payment) await ledger.settleUnordered(this.row.id, this.state.paymentToken);
     await this.finish('FAILED', result);
     return result;
@@ -289,7 +295,7 @@ export class CheckoutSaga {
   private async cancelPlacedOrder(shortage: OutOfStock): Promise<StoredResult> {
     const { prisma } = this.deps;
     const order = await prisma.order.findUniqueOrThrow({ where: { id: this.row.orderId! } });
-    await revertOrder(this.deps, order, this.row);
+    await revertOrder(this.deps, this.ctx, order, this.row);
     const result = asStored(shortage);
     await this.finish('FAILED', result);
     return result;
@@ -297,17 +303,17 @@ export class CheckoutSaga {
 
   /** An unexpected failure: before the charge, undo what was done; after it, let a retry or the sweep finish at once. */
   private async afterUnexpected(error: unknown): Promise<void> {
-    this.deps.logger.error({ err: error, checkoutId: this.row.id, status: this.row.status }, 'checkout failed unexpectedly');
+    this.ctx.logger.error({ err: error, checkoutId: this.row.id, status: this.row.status }, 'checkout failed unexpectedly');
     if (!charged(this.row.status)) {
       Object.assign(this.undo, { stock: true, coupons: true, payment: true });
       try {
         await this.compensate(this.state.failure ?? null);
         return;
       } catch (compensation) {
-        this.deps.logger.warn({ err: compensation, checkoutId: this.row.id }, 'compensation failed; the recovery sweep will retry it');
+        this.ctx.logger.warn({ err: compensation, checkoutId: this.row.id }, 'compensation failed; the recovery sweep will retry it');
       }
     }
-    await releaseLease(this.deps.prisma, this.row.id, this.owner, this.deps.now()).catch(() => undefined);
+    await releaseLease(this.deps.prisma, this.row.id, this.owner, this.ctx.clock()).catch(() => undefined);
   }
 
   // --- helpers -----------------------------------------------------------------------------
@@ -322,7 +328,7 @@ export class CheckoutSaga {
   }
 
   private leaseUntil() {
-    return new Date(this.deps.now().getTime() + this.deps.leaseMs);
+    return new Date(this.ctx.clock().getTime() + this.deps.leaseMs);
   }
 
   private async save(data: { status?: CheckoutStatus; cartId?: string }): Promise<void> {

@@ -12,6 +12,7 @@ import type { Order } from '../../generated/prisma/client.ts';
 import { createCheckout, findCheckout, restartAbandoned, resultOf, takeOverLease, type Checkout, type SagaState, type StoredResult } from '../../data/checkouts.ts';
 import { IdempotencyKeyReused, reviveCheckoutError, type CheckoutUserError } from './errors.ts';
 import { assertWellFormed, fingerprint, normalizeAddress, type CheckoutInputValue } from './input.ts';
+import { requireUser, type RequestContext } from '../../request-context.ts';
 import { CheckoutSaga, type SagaDeps } from './saga.ts';
 
 export interface CheckoutServiceDeps extends SagaDeps {
@@ -35,10 +36,14 @@ export class CheckoutService {
 
   constructor(private readonly deps: CheckoutServiceDeps) {}
 
-  /** Checks the user's cart out (see the module comment): the order, or the typed reason there is none. */
-  async checkout(userId: string, input: CheckoutInputValue): Promise<Order | CheckoutUserError> {
+  /**
+   * Checks the signed-in caller's cart out (see the module comment): the order, or the typed
+   * reason there is none. Once per key: never two orders or two charges for one key.
+   */
+  async checkout(ctx: RequestContext, input: CheckoutInputValue): Promise<Order | CheckoutUserError> {
+    const userId = requireUser(ctx, 'Sign in to check out.');
     assertWellFormed(input);
-    const outcome = await this.outcome(userId, input, fingerprint(input));
+    const outcome = await this.outcome(ctx, userId, input, fingerprint(input));
     if (outcome instanceof IdempotencyKeyReused || outcome.kind === 'error') {
       const refused = outcome instanceof IdempotencyKeyReused ? outcome : reviveCheckoutError(outcome.error);
       this.deps.observe?.(refused.__typename);
@@ -48,15 +53,15 @@ export class CheckoutService {
     return this.deps.prisma.order.findUniqueOrThrow({ where: { id: outcome.orderId } });
   }
 
-  private async outcome(userId: string, input: CheckoutInputValue, print: string): Promise<StoredResult | IdempotencyKeyReused> {
+  private async outcome(ctx: RequestContext, userId: string, input: CheckoutInputValue, print: string): Promise<StoredResult | IdempotencyKeyReused> {
     const { prisma } = this.deps;
     const giveUpAt = Date.now() + this.deps.waitMs;
     // A new key is the common case: insert first, and look the key up only when it exists.
     for (let pause = 10, insert = true; ; pause = Math.min(pause * 2, 250)) {
       const owner = randomUUID();
       if (insert) {
-        const created = await createCheckout(prisma, { userId, idempotencyKey: input.idempotencyKey, fingerprint: print, cartVersion: input.expectedCartVersion, state: initialState(input), owner, leaseUntil: this.leaseUntil() });
-        if (created) return this.runSaga(created, owner, 'fresh');
+        const created = await createCheckout(prisma, { userId, idempotencyKey: input.idempotencyKey, fingerprint: print, cartVersion: input.expectedCartVersion, state: initialState(input), owner, leaseUntil: this.leaseUntil(ctx) });
+        if (created) return this.runSaga(ctx, created, owner, 'fresh');
       }
       const row = await findCheckout(prisma, userId, input.idempotencyKey);
       insert = !row;
@@ -68,16 +73,16 @@ export class CheckoutService {
       if (local) return local;
       const mine =
         row.status === 'FAILED'
-          ? await restartAbandoned(prisma, row.id, initialState(input), owner, this.leaseUntil())
-          : await takeOverLease(prisma, row.id, owner, this.deps.now(), this.leaseUntil());
-      if (mine) return this.runSaga(mine, owner, row.status === 'FAILED' ? 'fresh' : 'resumed');
+          ? await restartAbandoned(prisma, row.id, initialState(input), owner, this.leaseUntil(ctx))
+          : await takeOverLease(prisma, row.id, owner, ctx.clock(), this.leaseUntil(ctx));
+      if (mine) return this.runSaga(ctx, mine, owner, row.status === 'FAILED' ? 'fresh' : 'resumed');
       if (Date.now() > giveUpAt) throw new CheckoutStillRunning(row.id);
       await sleep(pause);
     }
   }
 
-  private async runSaga(row: Checkout, owner: string, mode: 'fresh' | 'resumed'): Promise<StoredResult> {
-    const run = new CheckoutSaga(this.deps, row, owner, mode).run();
+  private async runSaga(ctx: RequestContext, row: Checkout, owner: string, mode: 'fresh' | 'resumed'): Promise<StoredResult> {
+    const run = new CheckoutSaga(this.deps, ctx, row, owner, mode).run();
     this.running.set(row.id, run);
     try {
       return await run;
@@ -86,8 +91,8 @@ export class CheckoutService {
     }
   }
 
-  private leaseUntil(): Date {
-    return new Date(this.deps.now().getTime() + this.deps.leaseMs);
+  private leaseUntil(ctx: RequestContext): Date {
+    return new Date(ctx.clock().getTime() + this.deps.leaseMs);
   }
 }
 

@@ -1,41 +1,30 @@
 /** Pricing resolvers: adapters from GraphQL to the price, coupon and cost services. */
-import { requireAdmin } from '@platform/auth';
 import { DateTimeScalar, DecimalScalar } from '@platform/server';
 import type { Resolvers } from '../../generated/graphql.ts';
-import { couponDescription } from '../../services/cost.ts';
-import { hasPriceChanged } from '../../services/prices.ts';
+import { couponDescription } from '../../services/cost-rules.ts';
 import { toCouponRule } from '../../data/coupons.ts';
 
 export const priceResolvers: Resolvers = {
   Decimal: DecimalScalar,
   DateTime: DateTimeScalar,
   Query: {
-    shippingCountries: (_, __, { costs, loaders }) => costs.shippingCountries(loaders),
-    coupon: (_, { code }, { identity, coupons }) => {
-      requireAdmin(identity);
-      return coupons.get(code);
-    },
+    shippingCountries: (_, __, ctx) => ctx.services.costs.shippingCountries(ctx),
+    coupon: (_, { code }, ctx) => ctx.services.coupons.get(ctx, code),
   },
   Mutation: {
-    setPrice: (_, { productId, amount }, { identity, prices }) => {
-      requireAdmin(identity);
-      return prices.setPrice(productId, amount);
-    },
-    createCoupon: (_, { input }, { identity, coupons }) => {
-      requireAdmin(identity);
-      return coupons.create(input);
-    },
+    setPrice: (_, { productId, amount }, ctx) => ctx.services.prices.setPrice(ctx, { productId, amount }),
+    createCoupon: (_, { input }, ctx) => ctx.services.coupons.create(ctx, input),
   },
   Product: {
-    price: (product, _, { prices, loaders }) => prices.productPrice(product, loaders),
+    price: (product, _, ctx) => ctx.services.prices.productPrice(ctx, product),
   },
   CartLine: {
     // Both fields load the product through the request's loader: one batch for all lines.
-    currentUnitPrice: (line, _, { prices, loaders }) => prices.currentUnitPrice(line, loaders),
-    priceChanged: async (line, _, { prices, loaders }) => hasPriceChanged(line, await prices.currentUnitPrice(line, loaders)),
+    currentUnitPrice: (line, _, ctx) => ctx.services.prices.currentUnitPrice(ctx, line),
+    priceChanged: (line, _, ctx) => ctx.services.prices.priceChanged(ctx, line),
   },
   Cart: {
-    cost: (cart, _, { costs, loaders }) => costs.forCart(cart, loaders),
+    cost: (cart, _, ctx) => ctx.services.costs.forCart(ctx, cart),
   },
   Coupon: {
     value: (coupon) => coupon.value.toFixed(2),

@@ -1,0 +1,43 @@
+/** The cart subgraph's services, built once at start-up and shared by every request. */
+import type { Logger } from '@platform/logger';
+import type { Redis } from '@platform/redis';
+import type { PricingClient } from '@subgraph/pricing/contract';
+import type { ProductClient } from '@subgraph/product/contract';
+import type { CartCache } from '../cache/cart-cache.ts';
+import { createCartReads } from '../cache/cart-reads.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { CartLifetimes } from './cart-rules.ts';
+import { CartService } from './cart-service.ts';
+import { CartWriter } from './cart-writer.ts';
+import { EventPublisher } from './event-publisher.ts';
+import { ExpiryService } from './expiry-service.ts';
+import { GuestSessionService } from './guest-session-service.ts';
+import { HistoryService } from './history-service.ts';
+import { MergeService } from './merge-service.ts';
+import { ShareService } from './share-service.ts';
+
+export interface CartServiceSettings {
+  lifetimes: CartLifetimes;
+  jwtSecret: string;
+  guestSessionDays: number;
+  shareDays: number;
+  keyPrefix: string;
+}
+
+export function createCartServices(deps: { prisma: PrismaClient; redis: Redis; cache: CartCache; product: ProductClient; pricing: PricingClient; logger: Logger }, settings: CartServiceSettings) {
+  const { prisma, cache, product, pricing } = deps;
+  const events = new EventPublisher({ prisma, redis: deps.redis, keyPrefix: settings.keyPrefix, logger: deps.logger });
+  const reads = createCartReads(prisma, cache);
+  const writer = new CartWriter({ prisma, cache, events, lifetimes: settings.lifetimes });
+  return {
+    events,
+    writer,
+    carts: new CartService({ prisma, reads, writer, product, pricing }),
+    merge: new MergeService({ prisma, writer, product, jwtSecret: settings.jwtSecret }),
+    shares: new ShareService({ prisma, lifetimes: settings.lifetimes, days: settings.shareDays }),
+    guestSessions: new GuestSessionService({ prisma, jwtSecret: settings.jwtSecret, days: settings.guestSessionDays }),
+    history: new HistoryService({ prisma }),
+    expiry: new ExpiryService({ prisma, cache }),
+  };
+}
+export type CartServices = ReturnType<typeof createCartServices>;

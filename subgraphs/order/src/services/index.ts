@@ -1,0 +1,26 @@
+/** The order subgraph's services, built once at start-up and shared by every request. */
+import type { PlatformClients } from '../clients/index.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { CheckoutRecovery } from './checkout/recovery.ts';
+import type { FaultPoints } from './checkout/saga.ts';
+import { CheckoutService } from './checkout/service.ts';
+import type { PaymentLedger } from './payments/ledger.ts';
+import { OrderService } from './order-service.ts';
+
+export interface OrderServiceSettings {
+  leaseMs: number;
+  waitMs: number;
+  recoveryBatchSize: number;
+  /** Told the outcome of every checkout request (`Order` or the error's type), for metrics. */
+  observeCheckout?: (outcome: string) => void;
+}
+
+export function createOrderServices(deps: { prisma: PrismaClient; clients: PlatformClients; ledger: PaymentLedger; faults: FaultPoints }, settings: OrderServiceSettings) {
+  const saga = { ...deps, leaseMs: settings.leaseMs };
+  return {
+    checkouts: new CheckoutService({ ...saga, waitMs: settings.waitMs, ...(settings.observeCheckout ? { observe: settings.observeCheckout } : {}) }),
+    recovery: new CheckoutRecovery({ ...saga, batchSize: settings.recoveryBatchSize }),
+    orders: new OrderService(deps),
+  };
+}
+export type OrderServices = ReturnType<typeof createOrderServices>;

@@ -1,0 +1,45 @@
+/**
+ * Coupons and country rates for cart views: Redis first, Postgres for what is missing. Unknown
+ * coupon codes are cached too (as `null`), so a cart carrying a bad code costs no query.
+ */
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { RuleCache } from './rules.ts';
+import { findCoupons, toCouponRule, type CouponRule } from '../data/coupons.ts';
+import { findCountryRates, type CountryRates } from '../data/countries.ts';
+
+export interface RuleReads {
+  /** Coupons aligned with normalised `codes`; `null` for an unknown code. */
+  coupons(codes: readonly string[]): Promise<(CouponRule | null)[]>;
+  /** Every country the store ships to. */
+  countries(): Promise<CountryRates[]>;
+}
+
+export function createRuleReads(prisma: PrismaClient, cache: RuleCache): RuleReads {
+  let countriesInFlight: Promise<CountryRates[]> | undefined;
+
+  async function loadCountries(): Promise<CountryRates[]> {
+    const cached = await cache.getCountries();
+    if (cached) return cached;
+    const rates = await findCountryRates(prisma);
+    await cache.setCountries(rates);
+    return rates;
+  }
+
+  return {
+    async coupons(codes) {
+      const cached = await cache.getCoupons(codes);
+      const misses = codes.filter((_, i) => cached[i] === undefined);
+      if (misses.length === 0) return cached.map((c) => c ?? null);
+      const rows = new Map((await findCoupons(prisma, misses)).map((row) => [row.code, toCouponRule(row)]));
+      await cache.setCoupons(misses.map((code) => ({ code, rule: rows.get(code) ?? null })));
+      return codes.map((code, i) => cached[i] ?? rows.get(code) ?? null);
+    },
+    countries() {
+      // One load at a time per process: concurrent cart views share it.
+      countriesInFlight ??= loadCountries().finally(() => {
+        countriesInFlight = undefined;
+      });
+      return countriesInFlight;
+    },
+  };
+}
