@@ -18,19 +18,16 @@ import type { RunningGateway } from '@platform/gateway';
 import { signUserToken } from '@platform/auth';
 import {
   connectDevice,
-  createClient,
-  createProduct,
   startExtraGateway,
   startStack,
-  startTcpProxy,
   TEST_JWT_SECRET,
   TEST_REDIS_URL,
   waitForLiveSubscriptions,
   type Device,
   type DeviceCredentials,
-  type FixtureProduct,
   type TestStack,
-} from '@platform/testing';
+} from '@platform/e2e/support';
+import { createClient, createProduct, startTcpProxy, type FixtureProduct } from '@platform/testing';
 
 let stack: TestStack;
 /** A second replica: another process behind the same load balancer, on the same stack. */

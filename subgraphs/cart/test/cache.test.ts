@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddCartLineDocument, CartDocument, UpdateCartLineDocument } from '@platform/client';
-import { createProduct, startStack, type FixtureProduct, type TestStack } from '@platform/testing';
+import { startStack, type TestStack } from '@platform/e2e/support';
+import { createProduct, type FixtureProduct } from '@platform/testing';
 
 let stack: TestStack;
 let product: FixtureProduct;

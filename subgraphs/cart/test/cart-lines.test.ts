@@ -10,7 +10,8 @@ import {
   UpdateCartLineDocument,
   type CartFieldsFragment,
 } from '@platform/client';
-import { createProduct, setPrice, startStack, type FixtureProduct, type TestStack } from '@platform/testing';
+import { startStack, type TestStack } from '@platform/e2e/support';
+import { createProduct, setPrice, type FixtureProduct } from '@platform/testing';
 
 let stack: TestStack;
 let tea: FixtureProduct;

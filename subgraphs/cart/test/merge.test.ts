@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddCartLineDocument, CartDocument, MergeGuestCartDocument } from '@platform/client';
-import { createProduct, setStock, sql, startStack, type FixtureProduct, type TestStack } from '@platform/testing';
+import { startStack, type TestStack } from '@platform/e2e/support';
+import { createProduct, setStock, sql, type FixtureProduct } from '@platform/testing';
 
 let stack: TestStack;
 let shared: FixtureProduct;

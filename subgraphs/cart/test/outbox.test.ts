@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { AddCartLineDocument } from '@platform/client';
-import { createProduct, sql, startStack, TEST_REDIS_URL, type FixtureProduct, type TestStack } from '@platform/testing';
+import { startStack, TEST_REDIS_URL, type TestStack } from '@platform/e2e/support';
+import { createProduct, sql, type FixtureProduct } from '@platform/testing';
 
 let stack: TestStack;
 let product: FixtureProduct;

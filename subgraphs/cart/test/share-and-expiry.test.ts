@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddCartLineDocument, CartDocument, RevokeCartShareDocument, ShareCartDocument, SharedCartDocument } from '@platform/client';
-import { createProduct, sql, startStack, type FixtureProduct, type TestStack } from '@platform/testing';
+import { startStack, type TestStack } from '@platform/e2e/support';
+import { createProduct, sql, type FixtureProduct } from '@platform/testing';
 
 // The cart subgraph runs on a clock the test moves forward.
 let clock = new Date();

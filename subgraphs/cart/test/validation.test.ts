@@ -7,7 +7,8 @@ import {
   SetShippingCountryDocument,
   UpdateCartLineDocument,
 } from '@platform/client';
-import { createProduct, sql, startStack, type FixtureProduct, type TestStack } from '@platform/testing';
+import { startStack, type TestStack } from '@platform/e2e/support';
+import { createProduct, sql, type FixtureProduct } from '@platform/testing';
 
 let stack: TestStack;
 let product: FixtureProduct;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplyCouponCodeDocument, CartEventsDocument, CheckoutDocument, OrderDocument } from '@platform/client';
-import { createProduct, setPrice, setStock, sql, type FixtureProduct, type TestStack } from '@platform/testing';
+import type { TestStack } from '@platform/e2e/support';
+import { createProduct, setPrice, setStock, sql, type FixtureProduct } from '@platform/testing';
 import { ADDRESS, asOrder, cartOf, checkout, checkoutsOf, fillCart, moneyOf, startOrderStack, stockOf } from './helpers.ts';
 
 let stack: TestStack;

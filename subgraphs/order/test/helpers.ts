@@ -4,7 +4,8 @@
  * actually did, not what it says it did).
  */
 import { AddCartLineDocument, CheckoutDocument, type CheckoutInput, type CheckoutMutation } from '@platform/client';
-import { sql, startStack, type TestStack } from '@platform/testing';
+import { startStack, type TestStack } from '@platform/e2e/support';
+import { sql } from '@platform/testing';
 
 /** A stack for the order tests. Background sweeps are off (the tests run them with their own clock). */
 export async function startOrderStack(env: Record<string, string> = {}): Promise<TestStack> {

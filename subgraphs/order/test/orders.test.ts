@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplyCouponCodeDocument, CancelOrderDocument, OrderDocument, OrdersDocument } from '@platform/client';
-import { createProduct, sql, type FixtureProduct, type TestStack } from '@platform/testing';
+import type { TestStack } from '@platform/e2e/support';
+import { createProduct, sql, type FixtureProduct } from '@platform/testing';
 import { asOrder, checkout, fillCart, moneyOf, startOrderStack, stockOf, unitsOrdered, type PlacedOrder } from './helpers.ts';
 
 let stack: TestStack;

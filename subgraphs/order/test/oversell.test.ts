@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProduct, sql, type FixtureProduct, type TestStack } from '@platform/testing';
+import type { TestStack } from '@platform/e2e/support';
+import { createProduct, sql, type FixtureProduct } from '@platform/testing';
 import { checkout, fillCart, startOrderStack, stockOf, unitsOrdered, type CheckoutResult } from './helpers.ts';
 
 const BUYERS = 200;

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApplyCouponCodeDocument, CheckoutDocument } from '@platform/client';
-import { createProduct, sql, type FixtureProduct, type TestStack } from '@platform/testing';
+import type { TestStack } from '@platform/e2e/support';
+import { createProduct, sql, type FixtureProduct } from '@platform/testing';
 import { SagaHalted, type SagaStep } from '@subgraph/order';
 import { ADDRESS, asOrder, cartOf, checkout, checkoutsOf, fillCart, moneyOf, startOrderStack, stockOf } from './helpers.ts';
 

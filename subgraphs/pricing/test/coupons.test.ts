@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { CouponDocument, CreateCouponDocument, SetPriceDocument, ShippingCountriesDocument, type CouponInput } from '@platform/client';
 import { signIdentity } from '@platform/auth';
-import { sql, startStack, TEST_INTERNAL_SECRET, type TestStack } from '@platform/testing';
+import { startStack, TEST_INTERNAL_SECRET, type TestStack } from '@platform/e2e/support';
+import { sql } from '@platform/testing';
 import { ADMIN, pricingInternal, refusal } from './helpers.ts';
 
 let stack: TestStack;

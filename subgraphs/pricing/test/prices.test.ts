@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddCartLineDocument, CartPricesDocument, ProductPriceDocument, SetPriceDocument } from '@platform/client';
-import { sql, startStack, type TestStack } from '@platform/testing';
+import { startStack, type TestStack } from '@platform/e2e/support';
+import { sql } from '@platform/testing';
 import { ADMIN, countSql, demoProducts, purgeRedis, type DemoProduct } from './helpers.ts';
 
 let stack: TestStack;

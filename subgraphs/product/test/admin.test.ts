@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProductAvailabilityDocument, SearchProductsDocument, SetStockDocument, UpsertProductDocument, type ProductInput } from '@platform/client';
-import { sql, startStack, type TestStack } from '@platform/testing';
+import { startStack, type TestStack } from '@platform/e2e/support';
+import { sql } from '@platform/testing';
 import { callInternal, codes, productIds, setStockInDb, stockOf } from './helpers.ts';
 
 let stack: TestStack;

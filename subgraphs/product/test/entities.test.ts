@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CategoriesDocument, ProductAvailabilityDocument, SetStockDocument, UpsertProductDocument } from '@platform/client';
 import { Redis } from '@platform/redis';
-import { sql, startStack, TEST_REDIS_URL, type TestStack } from '@platform/testing';
+import { startStack, TEST_REDIS_URL, type TestStack } from '@platform/e2e/support';
+import { sql } from '@platform/testing';
 import { productIds } from './helpers.ts';
 
 let stack: TestStack;

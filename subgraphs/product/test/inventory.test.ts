@@ -4,7 +4,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProductAvailabilityDocument } from '@platform/client';
 import { signIdentity } from '@platform/auth';
-import { sql, startStack, type TestStack } from '@platform/testing';
+import { startStack, type TestStack } from '@platform/e2e/support';
+import { sql } from '@platform/testing';
 import { SWEEP_LOCK } from '../src/data/inventory.ts';
 import { callInternal, countOf, productIds, setStockInDb, stockOf } from './helpers.ts';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProductAvailabilityDocument, SearchProductsDocument, SetStockDocument } from '@platform/client';
-import { startStack, type TestStack } from '@platform/testing';
+import { startStack, type TestStack } from '@platform/e2e/support';
 import { callInternal, productIds, stockOf } from './helpers.ts';
 
 let stack: TestStack;
