@@ -1,7 +1,7 @@
 /**
  * Two projects: `unit` (pure logic and tooling, fast) and `e2e` (the real gateway and subgraphs
  * on real Postgres and Redis; each file starts its own isolated stack). The e2e global setup
- * builds the template database once.
+ * (`e2e/support`) builds the template database once.
  */
 import { defineConfig } from 'vitest/config';
 
@@ -22,8 +22,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           sequence: { groupOrder: 1 },
-          include: ['gateway/test/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-          globalSetup: ['packages/testing/src/global-setup.ts'],
+          include: ['gateway/test/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts', 'e2e/**/*.test.ts', 'test/**/*.test.ts'],
+          globalSetup: ['e2e/support/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 120_000,
           // Two cores: a few stacks at a time keep Postgres and the CPU from thrashing.

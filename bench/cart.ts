@@ -2,7 +2,8 @@
  * Cart scenario: through the gateway, the cached cart view (a 5-line cart with product names,
  * prices and current prices) and addCartLine; with the cache hit rate and SQL run per view.
  */
-import { createProduct, startStack } from '@platform/testing';
+import { startStack } from '@platform/e2e/support';
+import { createProduct } from '@platform/testing';
 import { graphqlClient, measure, report } from './lib.ts';
 
 const VIEW = `query { cart { id version totalQuantity subtotal { amount } lines { quantity unitPrice { amount } product { name price { amount } } } } }`;

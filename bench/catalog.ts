@@ -3,7 +3,7 @@
  * demo catalog, a page of 20 with prices and availability) and the product page (`product(id)`
  * with price, category and availability); with the product subgraph's SQL per operation.
  */
-import { startStack } from '@platform/testing';
+import { startStack } from '@platform/e2e/support';
 import { graphqlClient, measure, report, type Measurement } from './lib.ts';
 
 const SEARCH = `query BenchSearch($filter: ProductFilter, $first: Int) {

@@ -4,7 +4,8 @@
  * (p50/p95/p99), checkouts per second and the SQL each checkout runs, per subgraph.
  */
 import { performance } from 'node:perf_hooks';
-import { createProduct, startStack } from '@platform/testing';
+import { startStack } from '@platform/e2e/support';
+import { createProduct } from '@platform/testing';
 import { graphqlClient, report, type Measurement } from './lib.ts';
 
 const ADD = `mutation ($input: AddCartLineInput!) { addCartLine(input: $input) { __typename ... on Cart { version } } }`;

@@ -3,7 +3,7 @@
  * (cart, catalog, checkout, subscriptions; default all). Uses the test Postgres and Redis, each
  * scenario on its own fresh database. Figures only: a benchmark never fails on timing.
  */
-import { ensureTemplate } from '@platform/testing';
+import { ensureTemplate } from '@platform/e2e/support';
 import { runCartBench } from './cart.ts';
 
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 10_000);

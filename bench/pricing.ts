@@ -5,7 +5,8 @@
  * `redeemCoupons` on one hot coupon (every call contends for the same row lock).
  */
 import { pricingClient } from '@subgraph/pricing/contract';
-import { createProduct, sql, startStack, TEST_INTERNAL_SECRET } from '@platform/testing';
+import { startStack, TEST_INTERNAL_SECRET } from '@platform/e2e/support';
+import { createProduct, sql } from '@platform/testing';
 import { graphqlClient, measure, report } from './lib.ts';
 
 const VIEW = `query {

@@ -11,7 +11,8 @@ import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { CartUpdatedDocument } from '@platform/client';
-import { createProduct, startStack, waitUntil } from '@platform/testing';
+import { startStack } from '@platform/e2e/support';
+import { createProduct, waitUntil } from '@platform/testing';
 import { graphqlClient, percentile } from './lib.ts';
 
 const ADD = `mutation ($input: AddCartLineInput!) { addCartLine(input: $input) { __typename ... on Cart { version } } }`;

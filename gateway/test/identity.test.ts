@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddCartLineDocument, CartDocument, ProductsDocument } from '@platform/client';
 import { signIdentity, signUserToken } from '@platform/auth';
-import { startStack, TEST_INTERNAL_SECRET, type TestStack } from '@platform/testing';
+import { startStack, TEST_INTERNAL_SECRET, type TestStack } from '@platform/e2e/support';
 
 let stack: TestStack;
 let productId: string;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddCartLineDocument, CartAcrossSubgraphsDocument, ProductsDocument } from '@platform/client';
-import { startStack, type TestStack } from '@platform/testing';
+import { startStack, type TestStack } from '@platform/e2e/support';
 
 let stack: TestStack;
 beforeAll(async () => {

@@ -11,6 +11,12 @@ import { seedDemoData } from './index.ts';
 
 const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
+/** Each value that occurs more than once, at its second and later occurrences. */
+function duplicates<T>(values: T[]): T[] {
+  const seen = new Set<T>();
+  return values.filter((v) => seen.has(v) || (seen.add(v), false));
+}
+
 describe('buildCatalog', () => {
   const catalog = buildCatalog();
 
@@ -22,49 +28,43 @@ describe('buildCatalog', () => {
     expect(catalog.products.length).toBeGreaterThanOrEqual(1000);
     expect(catalog.categories.length).toBeGreaterThanOrEqual(20);
     const seen = new Set<string>();
+    const parentLater = [];
     for (const c of catalog.categories) {
-      if (c.parentSlug) {
-        expect(seen.has(c.parentSlug)).toBe(true);
-        expect(c.path).toBe(`${c.parentSlug}/${c.slug}`);
-      } else {
-        expect(c.path).toBe(c.slug);
-      }
+      if (c.parentSlug && !seen.has(c.parentSlug)) parentLater.push(c.slug);
       seen.add(c.slug);
     }
-    expect(new Set(catalog.categories.map((c) => c.id)).size).toBe(catalog.categories.length);
-    expect(seen.size).toBe(catalog.categories.length);
+    expect(parentLater).toEqual([]);
+    expect(catalog.categories.filter((c) => c.path !== (c.parentSlug ? `${c.parentSlug}/${c.slug}` : c.slug)).map((c) => c.path)).toEqual([]);
+    expect(duplicates(catalog.categories.map((c) => c.id))).toEqual([]);
+    expect(duplicates(catalog.categories.map((c) => c.slug))).toEqual([]);
   });
 
   it('gives every product a unique SKU and a unique v5 UUID derived from it, in a leaf category', () => {
     const leafIds = new Set(catalog.categories.filter((c) => c.parentSlug).map((c) => c.id));
-    expect(new Set(catalog.products.map((p) => p.sku)).size).toBe(catalog.products.length);
-    expect(new Set(catalog.products.map((p) => p.id)).size).toBe(catalog.products.length);
-    for (const p of catalog.products) {
-      expect(p.sku).toMatch(/^SG-[A-Z]{4}-[A-Z]{3}-\d{5}$/);
-      expect(p.id).toMatch(UUID_V5);
-      expect(p.id).toBe(productIdFor(p.sku));
-      expect(leafIds.has(p.categoryId)).toBe(true);
-    }
-    for (const c of catalog.categories) expect(c.id).toMatch(UUID_V5);
+    expect(duplicates(catalog.products.map((p) => p.sku))).toEqual([]);
+    expect(duplicates(catalog.products.map((p) => p.id))).toEqual([]);
+    expect(catalog.products.filter((p) => !/^SG-[A-Z]{4}-[A-Z]{3}-\d{5}$/.test(p.sku)).map((p) => p.sku)).toEqual([]);
+    expect(catalog.products.filter((p) => !UUID_V5.test(p.id) || p.id !== productIdFor(p.sku)).map((p) => [p.sku, p.id])).toEqual([]);
+    expect(catalog.products.filter((p) => !leafIds.has(p.categoryId)).map((p) => [p.sku, p.categoryId])).toEqual([]);
+    expect(catalog.categories.filter((c) => !UUID_V5.test(c.id)).map((c) => [c.slug, c.id])).toEqual([]);
   });
 
   it('prices every product as a positive decimal string with two places', () => {
-    for (const p of catalog.products) {
-      expect(typeof p.price).toBe('string');
-      expect(p.price).toMatch(/^\d+\.\d{2}$/);
-      expect(Number(p.price.replace('.', ''))).toBeGreaterThan(0);
-    }
+    const wrong = catalog.products.filter((p) => typeof p.price !== 'string' || !/^\d+\.\d{2}$/.test(p.price) || !(Number(p.price.replace('.', '')) > 0));
+    expect(wrong.map((p) => [p.sku, p.price])).toEqual([]);
   });
 
   it('gives products 1-3 CDN images, a description, attributes and 0-500 stock, about 5 % sold out', () => {
-    for (const p of catalog.products) {
-      expect(p.images.length).toBeGreaterThanOrEqual(1);
-      expect(p.images.length).toBeLessThanOrEqual(3);
-      p.images.forEach((url, i) => expect(url).toBe(`https://cdn.example.com/p/${p.sku}-${i + 1}.jpg`));
-      expect(p.description.length).toBeGreaterThan(10);
-      expect(Object.keys(p.attributes).length).toBeGreaterThan(0);
-      expect(Number.isInteger(p.stock) && p.stock >= 0 && p.stock <= 500).toBe(true);
-    }
+    const problems = catalog.products.flatMap((p) => {
+      const found: string[] = [];
+      if (p.images.length < 1 || p.images.length > 3) found.push(`${p.images.length} images`);
+      p.images.forEach((url, i) => url !== `https://cdn.example.com/p/${p.sku}-${i + 1}.jpg` && found.push(`image ${i + 1} is ${url}`));
+      if (p.description.length <= 10) found.push(`description "${p.description}"`);
+      if (Object.keys(p.attributes).length === 0) found.push('no attributes');
+      if (!(Number.isInteger(p.stock) && p.stock >= 0 && p.stock <= 500)) found.push(`stock ${p.stock}`);
+      return found.map((problem) => `${p.sku}: ${problem}`);
+    });
+    expect(problems).toEqual([]);
     const soldOut = catalog.products.filter((p) => p.stock === 0).length / catalog.products.length;
     expect(soldOut).toBeGreaterThan(0.02);
     expect(soldOut).toBeLessThan(0.1);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddCartLineDocument, CartDocument, UpdateCartLineDocument } from '@platform/client';
-import { createProduct, startStack, type FixtureProduct, type TestStack } from '@platform/testing';
+import { startStack, type TestStack } from '@platform/e2e/support';
+import { createProduct, expectType, type FixtureProduct } from '@platform/testing';
 
 let stack: TestStack;
 let product: FixtureProduct;
@@ -47,7 +48,7 @@ describe('the cart cache', () => {
 
   it('a client always reads its own write', async () => {
     const me = { user: 'fast-tapper' } as const;
-    const added = (await stack.data(AddCartLineDocument, { input: { productId: product.id, quantity: 1 } }, me)).addCartLine as { lines: { id: string }[] };
+    const added = expectType((await stack.data(AddCartLineDocument, { input: { productId: product.id, quantity: 1 } }, me)).addCartLine, 'Cart');
     for (let q = 2; q <= 6; q++) {
       await stack.data(UpdateCartLineDocument, { input: { lineId: added.lines[0]!.id, quantity: q } }, me);
       expect((await stack.data(CartDocument, {}, me)).cart?.totalQuantity).toBe(q);
@@ -62,8 +63,7 @@ describe('the cart cache', () => {
     await stack.redisProxy!.down();
     const started = Date.now();
     for (let i = 0; i < 5; i++) {
-      const added = await stack.data(AddCartLineDocument, { input: { productId: product.id, quantity: 1 } }, me);
-      expect(added.addCartLine.__typename).toBe('Cart');
+      expectType((await stack.data(AddCartLineDocument, { input: { productId: product.id, quantity: 1 } }, me)).addCartLine, 'Cart');
       expect((await stack.data(CartDocument, {}, me)).cart?.totalQuantity).toBe(i + 2);
     }
     // No hang: ten operations well within a couple of seconds even with Redis gone.

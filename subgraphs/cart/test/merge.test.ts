@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddCartLineDocument, CartDocument, MergeGuestCartDocument } from '@platform/client';
-import { createProduct, setStock, sql, startStack, type FixtureProduct, type TestStack } from '@platform/testing';
+import { startStack, type TestStack } from '@platform/e2e/support';
+import { createProduct, setStock, sql, type Caller, type FixtureProduct } from '@platform/testing';
 
 let stack: TestStack;
 let shared: FixtureProduct;
@@ -18,8 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const add = (as: object, productId: string, quantity: number, options?: Record<string, string>) =>
-  stack.data(AddCartLineDocument, { input: { productId, quantity, ...(options ? { options } : {}) } }, as as { user: string });
+const add = (as: Caller, productId: string, quantity: number, options?: Record<string, string>) =>
+  stack.data(AddCartLineDocument, { input: { productId, quantity, ...(options ? { options } : {}) } }, as);
 
 describe('merging a guest cart at login', () => {
   it('reports ADDED, COMBINED, CAPPED and DROPPED_UNAVAILABLE per line, and the guest cart is gone', async () => {

@@ -7,7 +7,8 @@ import {
   SetShippingCountryDocument,
   UpdateCartLineDocument,
 } from '@platform/client';
-import { createProduct, sql, startStack, type FixtureProduct, type TestStack } from '@platform/testing';
+import { startStack, type TestStack } from '@platform/e2e/support';
+import { createProduct, expectType, sql, type FixtureProduct } from '@platform/testing';
 
 let stack: TestStack;
 let product: FixtureProduct;
@@ -28,7 +29,7 @@ beforeAll(async () => {
   stack = await startStack();
   product = await createProduct(stack, { price: '3.00', stock: 2000 });
   const { addCartLine } = await stack.data(AddCartLineDocument, { input: { productId: product.id, quantity: 990 } }, me);
-  lineId = (addCartLine as { lines: { id: string }[] }).lines[0]!.id;
+  lineId = expectType(addCartLine, 'Cart').lines[0]!.id;
 });
 afterAll(() => stack?.stop());
 
@@ -57,9 +58,7 @@ describe('invalid cart input is rejected with a typed result and writes nothing'
 
   it.each(cases)('%s', async (_name, run, typename) => {
     const before = await stored();
-    const result = await run();
-    expect(result.__typename).toBe(typename);
-    expect(result.code).toMatch(/^[A-Z_]+$/);
+    expect(await run()).toMatchObject({ __typename: typename, code: expect.stringMatching(/^[A-Z_]+$/) });
     expect(await stored()).toEqual(before);
   });
 
@@ -71,7 +70,7 @@ describe('invalid cart input is rejected with a typed result and writes nothing'
   it('a failed first add does not create a cart', async () => {
     const stranger = { user: 'never-had-a-cart' } as const;
     const result = (await stack.data(AddCartLineDocument, { input: { productId: product.id, quantity: 1000 } }, stranger)).addCartLine;
-    expect(result.__typename).toBe('InvalidQuantity');
+    expectType(result, 'InvalidQuantity');
     expect(await sql(stack.db.url, `SELECT 1 FROM cart."Cart" WHERE "ownerId" = $1`, [stranger.user])).toEqual([]);
   });
 
@@ -84,10 +83,8 @@ describe('invalid cart input is rejected with a typed result and writes nothing'
   it('a cart holds at most 100 distinct lines', async () => {
     const user = { user: 'hoarder' } as const;
     const products = await stack.data<{ products: { edges: { node: { id: string } }[] } }>('query { products(first: 100, filter: { inStockOnly: true }) { edges { node { id } } } }');
-    for (const { node } of products.products.edges) {
-      const result = (await stack.data(AddCartLineDocument, { input: { productId: node.id, quantity: 1 } }, user)).addCartLine;
-      expect(result.__typename).toBe('Cart');
-    }
+    expect(products.products.edges).toHaveLength(100);
+    for (const { node } of products.products.edges) expectType((await stack.data(AddCartLineDocument, { input: { productId: node.id, quantity: 1 } }, user)).addCartLine, 'Cart');
     const another = await createProduct(stack, { stock: 10 });
     const over = (await stack.data(AddCartLineDocument, { input: { productId: another.id, quantity: 1 } }, user)).addCartLine;
     expect(over).toMatchObject({ __typename: 'CartLimitExceeded', maxLines: 100 });

@@ -4,7 +4,8 @@
  * actually did, not what it says it did).
  */
 import { AddCartLineDocument, CheckoutDocument, type CheckoutInput, type CheckoutMutation } from '@platform/client';
-import { sql, startStack, type TestStack } from '@platform/testing';
+import { startStack, type TestStack } from '@platform/e2e/support';
+import { expectType, sql } from '@platform/testing';
 
 /** A stack for the order tests. Background sweeps are off (the tests run them with their own clock). */
 export async function startOrderStack(env: Record<string, string> = {}): Promise<TestStack> {
@@ -20,9 +21,7 @@ export type PlacedOrder = Extract<CheckoutResult, { __typename: 'Order' }>;
 export async function fillCart(stack: TestStack, user: string, lines: { productId: string; quantity: number }[]): Promise<number> {
   let version = 0;
   for (const line of lines) {
-    const { addCartLine } = await stack.data(AddCartLineDocument, { input: line }, { user });
-    if (addCartLine.__typename !== 'Cart') throw new Error(`addCartLine for ${user}: ${addCartLine.__typename}`);
-    version = addCartLine.version;
+    version = expectType((await stack.data(AddCartLineDocument, { input: line }, { user })).addCartLine, 'Cart').version;
   }
   return version;
 }
@@ -34,12 +33,6 @@ export async function checkout(stack: TestStack, user: string, input: Partial<Ch
     { input: { idempotencyKey: `key-${user}-${Math.random().toString(36).slice(2)}`, shippingAddress: ADDRESS, paymentToken: 'tok_ok', ...input } },
     { user },
   );
-  return result;
-}
-
-/** Narrows a checkout result to an order, failing with what came back instead. */
-export function asOrder(result: CheckoutResult): PlacedOrder {
-  if (result.__typename !== 'Order') throw new Error(`expected an Order, got ${JSON.stringify(result)}`);
   return result;
 }
 

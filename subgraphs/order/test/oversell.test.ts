@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProduct, sql, type FixtureProduct, type TestStack } from '@platform/testing';
+import type { TestStack } from '@platform/e2e/support';
+import { createProduct, sql, type FixtureProduct } from '@platform/testing';
 import { checkout, fillCart, startOrderStack, stockOf, unitsOrdered, type CheckoutResult } from './helpers.ts';
 
 const BUYERS = 200;
@@ -33,9 +34,8 @@ describe('no oversell', () => {
     const byType = new Map<string, number>();
     for (const r of results) byType.set(r.__typename, (byType.get(r.__typename) ?? 0) + 1);
     expect(Object.fromEntries(byType)).toEqual({ Order: STOCK, OutOfStock: BUYERS - STOCK });
-    for (const r of results) {
-      if (r.__typename === 'OutOfStock') expect(r.lines).toEqual([{ productId: product.id, requested: 1, available: 0 }]);
-    }
+    const shortages = results.flatMap((r) => (r.__typename === 'OutOfStock' ? [r.lines] : []));
+    expect(shortages).toEqual(Array(BUYERS - STOCK).fill([{ productId: product.id, requested: 1, available: 0 }]));
 
     // What the databases say: on hand 0, nothing left reserved, every unit either on hand or sold.
     const stock = await stockOf(stack, product.id);

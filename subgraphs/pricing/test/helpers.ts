@@ -6,7 +6,8 @@
 import { createInternalClient, InternalCallError, type InternalTransport } from '@platform/server';
 import { pricingClient, type PricingClient } from '@subgraph/pricing/contract';
 import { Redis } from '@platform/redis';
-import { sql, TEST_INTERNAL_SECRET, TEST_REDIS_URL, type TestStack } from '@platform/testing';
+import { TEST_INTERNAL_SECRET, TEST_REDIS_URL, type TestStack } from '@platform/e2e/support';
+import { sql } from '@platform/testing';
 
 export const ADMIN = { user: 'pricing-admin', role: 'admin' } as const;
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddCartLineDocument, CartPricesDocument, ProductPriceDocument, SetPriceDocument } from '@platform/client';
-import { sql, startStack, type TestStack } from '@platform/testing';
+import { startStack, type TestStack } from '@platform/e2e/support';
+import { expectType, sql } from '@platform/testing';
 import { ADMIN, countSql, demoProducts, purgeRedis, type DemoProduct } from './helpers.ts';
 
 let stack: TestStack;
@@ -24,7 +25,7 @@ describe('Product.price', () => {
     expect(nodes).toHaveLength(60);
     const stored = await sql<{ productId: string; amount: string }>(stack.db.url, `SELECT "productId"::text, amount::text FROM pricing."Price" WHERE "productId" = ANY($1::uuid[])`, [nodes.map((n) => n.id)]);
     const byId = new Map(stored.map((r) => [r.productId, r.amount]));
-    for (const node of nodes) expect(node.price).toEqual({ amount: byId.get(node.id), currencyCode: 'SGD' });
+    expect(nodes).toEqual(nodes.map((n) => ({ id: n.id, price: { amount: byId.get(n.id), currencyCode: 'SGD' } })));
 
     const warm = await countSql(stack, () => stack.data<Page>(query));
     expect(warm.pricing).toBe(0);
@@ -37,8 +38,7 @@ describe('a cart of 20 lines', () => {
 
   beforeAll(async () => {
     for (const product of products.slice(0, 20)) {
-      const { addCartLine } = await stack.data(AddCartLineDocument, { input: { productId: product.id, quantity: 1 } }, buyer);
-      expect(addCartLine.__typename).toBe('Cart');
+      expectType((await stack.data(AddCartLineDocument, { input: { productId: product.id, quantity: 1 } }, buyer)).addCartLine, 'Cart');
     }
   });
 
@@ -48,11 +48,8 @@ describe('a cart of 20 lines', () => {
     const lines = cold.result.cart!.lines;
     expect(lines).toHaveLength(20);
     expect(lines.map((l) => l.product.name)).toEqual(products.slice(0, 20).map((p) => p.name));
-    for (const line of lines) {
-      expect(line.currentUnitPrice).toEqual(line.unitPrice);
-      expect(line.product.price).toEqual(line.unitPrice);
-      expect(line.priceChanged).toBe(false);
-    }
+    const priced = (l: (typeof lines)[number]) => ({ product: l.product.name, currentUnitPrice: l.currentUnitPrice, price: l.product.price, priceChanged: l.priceChanged });
+    expect(lines.map(priced)).toEqual(lines.map((l) => ({ product: l.product.name, currentUnitPrice: l.unitPrice, price: l.unitPrice, priceChanged: false })));
     // Product.price and CartLine.currentUnitPrice arrive as two parallel requests from the
     // gateway; they share one load.
     expect(cold.pricing).toBe(1);
@@ -73,16 +70,14 @@ describe('a cart of 20 lines', () => {
     expect(setPrice).toEqual({ id: target.id, name: target.name, price: { amount: raised, currencyCode: 'SGD' } });
 
     const after = await stack.data(CartPricesDocument, {}, buyer);
-    for (const line of after.cart!.lines) {
-      if (line.product.id === target.id) {
-        expect(line.unitPrice).toEqual(captured);
-        expect(line.currentUnitPrice).toEqual({ amount: raised, currencyCode: 'SGD' });
-        expect(line.product.price).toEqual({ amount: raised, currencyCode: 'SGD' });
-        expect(line.priceChanged).toBe(true);
-      } else {
-        expect(line.priceChanged).toBe(false);
-      }
-    }
+    const lines = after.cart!.lines;
+    expect(lines.map((l) => [l.product.id, l.priceChanged])).toEqual(lines.map((l) => [l.product.id, l.product.id === target.id]));
+    const changed = lines.find((l) => l.product.id === target.id);
+    expect(changed && { unitPrice: changed.unitPrice, currentUnitPrice: changed.currentUnitPrice, price: changed.product.price }).toEqual({
+      unitPrice: captured,
+      currentUnitPrice: { amount: raised, currencyCode: 'SGD' },
+      price: { amount: raised, currencyCode: 'SGD' },
+    });
     // The subtotal is still the captured prices'.
     expect(after.cart!.subtotal).toEqual(before.cart!.subtotal);
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CategoriesDocument, ProductAvailabilityDocument, SetStockDocument, UpsertProductDocument } from '@platform/client';
 import { Redis } from '@platform/redis';
-import { sql, startStack, TEST_REDIS_URL, type TestStack } from '@platform/testing';
+import { startStack, TEST_REDIS_URL, type TestStack } from '@platform/e2e/support';
+import { sql } from '@platform/testing';
 import { productIds } from './helpers.ts';
 
 let stack: TestStack;
@@ -44,7 +45,7 @@ describe('entity resolution', () => {
   it('a cart of 20 lines resolves its 20 products with one SQL statement', async () => {
     const { result, statements } = await productSql(() => stack.data<CartProducts>(CART_PRODUCTS, {}, alice));
     expect(result.cart.lines.map((l) => l.product.id).sort()).toEqual([...ids].sort());
-    expect(result.cart.lines.every((l) => l.product.sku && l.product.name)).toBe(true);
+    expect(result.cart.lines.filter((l) => !l.product.sku || !l.product.name)).toEqual([]);
     expect(statements).toBe(1);
   });
 

@@ -1,6 +1,7 @@
 /** Helpers shared by the product subgraph's end-to-end tests. */
 import { signIdentity } from '@platform/auth';
-import { sql, type TestStack } from '@platform/testing';
+import type { TestStack } from '@platform/e2e/support';
+import { sql } from '@platform/testing';
 
 export interface InternalResponse<T> {
   status: number;

@@ -11,6 +11,7 @@ import { decodeJwt } from 'jose';
 import { createLogger } from '@platform/logger';
 import { loadGatewayConfig } from '@platform/gateway/config';
 import { startGateway, type RunningGateway } from '@platform/gateway';
+import { waitUntil } from '@platform/testing';
 import type { TestStack } from './stack.ts';
 
 /** How a device authenticates in `connection_init`. */
@@ -50,15 +51,6 @@ function connectionParams(credentials: DeviceCredentials): Record<string, unknow
   if ('guest' in credentials) return { 'x-guest-token': credentials.guest };
   if ('params' in credentials) return credentials.params;
   return undefined;
-}
-
-/** Polls `check` every 20 ms until it is true; fails with `what` after `timeoutMs`. */
-export async function waitUntil(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /**
@@ -119,7 +111,7 @@ export function connectDevice(url: string, credentials: DeviceCredentials, optio
         ended,
         unsubscribe,
         async waitForResults(count, timeoutMs = 5_000) {
-          await waitUntil(() => results.length >= count, `${count} cartUpdated payloads (got ${results.length})`, timeoutMs);
+          await waitUntil(() => results.length >= count, () => `${count} cartUpdated payloads (got ${results.length})`, timeoutMs);
           return results;
         },
       };

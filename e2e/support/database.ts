@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The server tests use; its `postgres` database is the maintenance connection. */
 export const TEST_SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -57,8 +57,8 @@ export async function ensureTemplate(): Promise<string> {
   if (await admin((c) => exists(c, name))) return name;
   const building = `${name}_build_${randomBytes(3).toString('hex')}`;
   const url = withDatabase(TEST_SERVER_URL, building);
-  const { migrateAll } = await import('../../../scripts/db/engine.ts');
-  const { seedDemoData } = await import('../../../scripts/seed/index.ts');
+  const { migrateAll } = await import('../../scripts/db/engine.ts');
+  const { seedDemoData } = await import('../../scripts/seed/index.ts');
   await admin((c) => c.query(`CREATE DATABASE "${building}"`));
   try {
     await migrateAll({ DATABASE_URL: url });
@@ -93,15 +93,4 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: withDatabase(TEST_SERVER_URL, name),
     drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
-}
-
-/** Runs SQL against a test database (for assertions that must read the tables themselves). */
-export async function sql<T extends pg.QueryResultRow = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, params)).rows;
-  } finally {
-    await client.end();
-  }
 }

@@ -16,8 +16,7 @@ import { startOrderSubgraph, type RunningOrderSubgraph } from '@subgraph/order';
 import { loadGatewayConfig } from '@platform/gateway/config';
 import { startGateway, type RunningGateway } from '@platform/gateway';
 import { createTestDatabase, type TestDatabase } from './database.ts';
-import { createClient, type TestClient } from './client.ts';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
+import { createClient, startTcpProxy, type TcpProxy, type TestClient } from '@platform/testing';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789-0123456789-abcdef';

@@ -1,0 +1,8 @@
+/**
+ * The whole-stack harness for end-to-end tests and benchmarks. It imports the apps and the
+ * migration and seed scripts, which is why it lives here and not in `packages/testing`: nothing
+ * under `packages/` may depend on what is built on top of it.
+ */
+export * from './database.ts';
+export * from './live.ts';
+export * from './stack.ts';
