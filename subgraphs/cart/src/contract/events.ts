@@ -1,6 +1,6 @@
 /**
  * What the cart publishes on Redis for live sync, and on which channel: one definition for the
- * publisher (the cart outbox, `../services/events.ts`) and the subscribers (every gateway,
+ * publisher (the cart outbox, `../services/event-publisher.ts`) and the subscribers (every gateway,
  * `gateway/src/subscriptions/`). Subscribers read it defensively: a message they do not
  * understand is ignored, never fatal.
  */
