@@ -3,6 +3,7 @@
  * mappers, each subgraph's context type) and typed documents for the operations clients and
  * tests send, generated from the composed API schema. Output is git-ignored; run `npm run codegen`.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import { Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
@@ -78,7 +79,9 @@ const config: CodegenConfig = {
       schema: 'schema/api.graphql',
       documents: ['packages/client/operations/**/*.graphql'],
       preset: 'client',
-      presetConfig: { fragmentMasking: false },
+      // Trusted documents: every operation's hash (hex SHA-256 of its printed text, the APQ
+      // hash) in `persisted-documents.json`, which the gateway loads as its registered operations.
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: (text: string) => createHash('sha256').update(text).digest('hex') } },
       config: { scalars, useTypeImports: true, enumsAsTypes: true },
     },
   },

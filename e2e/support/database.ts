@@ -69,13 +69,20 @@ export async function ensureTemplate(): Promise<string> {
   } finally {
     await admin((c) => c.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`));
   }
-  // Old templates from earlier schema versions only take disk space.
+  // Old templates from earlier schema versions only take disk space; the newest few stay, since
+  // other checkouts (branches with other migrations) may be testing on this server right now.
   await admin(async (c) => {
-    const stale = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'cp_template_%' AND datname <> $1`, [name]);
+    const stale = await c.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname LIKE 'cp_template_%' AND datname <> $1 ORDER BY oid DESC OFFSET $2`,
+      [name, KEPT_TEMPLATES],
+    );
     for (const { datname } of stale.rows) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
   });
   return name;
 }
+
+/** How many templates of other schema versions survive a new one. */
+const KEPT_TEMPLATES = 8;
 
 export interface TestDatabase {
   name: string;
@@ -87,7 +94,14 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const template = templateName();
   const name = `cp_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+  try {
+    await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+  } catch (error) {
+    // Another checkout's test run may have dropped our template: build it again and retry once.
+    if ((error as { code?: string }).code !== '3D000') throw error;
+    await ensureTemplate();
+    await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+  }
   return {
     name,
     url: withDatabase(TEST_SERVER_URL, name),

@@ -1,24 +1,30 @@
 /**
  * The gateway process: Apollo Gateway over the static supergraph in `schema/`, served by
- * Apollo Server through the shared HTTP front, with identity verification, signed forwarding,
- * query limits, error masking, `/health`, `/ready` and `/metrics`; and `cartUpdated`
- * subscriptions over graphql-ws on the same port and path (`subscriptions/`).
+ * Apollo Server behind the gateway's own `/graphql` endpoint (identity, persisted operations,
+ * rate limits and the response cache: `endpoint.ts`), with signed, batched forwarding to the
+ * subgraphs (`datasource.ts`), query limits, error masking, `/health`, `/ready` and `/metrics`;
+ * and `cartUpdated` subscriptions over graphql-ws on the same port and path (`subscriptions/`).
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
 import { maskError } from '@platform/errors';
 import type { Logger } from '@platform/logger';
-import { closeRedis, createRedis, pingRedis, type Redis } from '@platform/redis';
+import { closeRedis, createRedis, createTagStore, pingRedis, type Redis } from '@platform/redis';
 import { createHttpServer, createMetrics, listen, runReadiness, type RunningService } from '@platform/server';
+import { createDocumentAnalyser } from './cache/cacheable.ts';
+import { ResponseCache } from './cache/response-cache.ts';
 import type { GatewayConfig } from './config.ts';
-import { keepAliveFetcher, SignedDataSource, type GatewayContext } from './datasource.ts';
-import { identityFromRequest } from './identity.ts';
-import { createRateLimiter } from './rate-limit.ts';
+import { SubgraphDataSource, type GatewayContext } from './datasource.ts';
+import { createGraphQLEndpoint } from './endpoint.ts';
+import { rememberingIdentity } from './identity.ts';
 import { createArmor } from './limits.ts';
+import { loadManifest, PersistedOperations } from './persisted.ts';
+import { createRateLimiter } from './rate-limit.ts';
 import { startSubscriptions, type SubscriptionServer } from './subscriptions/index.ts';
 
 export { createArmor };
@@ -27,6 +33,10 @@ export interface RunningGateway extends RunningService {
   redis: Redis;
   /** Live cart sync over graphql-ws on the same port and path. */
   subscriptions: SubscriptionServer;
+  /** HTTP requests sent to each subgraph by this instance so far (a batch counts once). */
+  subgraphRequests(): Record<string, number>;
+  /** The response cache; absent when RESPONSE_CACHE_ENABLED is false. */
+  responseCache: ResponseCache | undefined;
 }
 
 /** Asks a subgraph for its readiness report; `undefined` when it does not answer. */
@@ -57,16 +67,44 @@ function corsHandler(origins: string[]) {
   };
 }
 
+/** A response with errors is never stored, whatever its subgraphs said. */
+const noStoreOnErrors: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue, errors, response }) {
+        if (!contextValue.tags) return;
+        if (errors?.length || response.body.kind !== 'single' || response.body.singleResult.errors?.length) contextValue.tags.storable = false;
+      },
+    };
+  },
+};
+
 /** Starts the gateway on `config.GATEWAY_PORT` (0 picks a free port). */
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   const metrics = createMetrics('gateway');
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
   const rateLimiter = createRateLimiter(redis, { points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS });
-  const { fetcher, close: closeFetcher } = keepAliveFetcher(config.SUBGRAPH_TIMEOUT_MS);
+  const requests = metrics.counter('gateway_subgraph_requests_total', 'HTTP requests sent to subgraphs (a batch of fetches counts once), by subgraph', ['subgraph']);
+  const sent: Record<string, number> = {};
+  const dataSources: SubgraphDataSource[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
     // URLs come from configuration, never from the committed supergraph.
-    buildService: ({ name, url }) => new SignedDataSource({ url: config.subgraphUrls[name] ?? url!, fetcher }, config.INTERNAL_SECRET),
+    buildService: ({ name, url }) => {
+      const source = new SubgraphDataSource({
+        name,
+        url: config.subgraphUrls[name] ?? url!,
+        internalSecret: config.INTERNAL_SECRET,
+        timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+        connections: config.SUBGRAPH_CONNECTIONS,
+        onRequest: (subgraph) => {
+          sent[subgraph] = (sent[subgraph] ?? 0) + 1;
+          requests.inc({ subgraph });
+        },
+      });
+      dataSources.push(source);
+      return source;
+    },
     logger,
   });
   const armor = createArmor(config).protect();
@@ -76,19 +114,29 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     includeStacktraceInErrorResponses: false,
     introspection: config.NODE_ENV !== 'production',
     csrfPrevention: true,
+    // The endpoint resolves persisted operations itself (registered ones, and APQ shared through Redis).
+    persistedQueries: false,
+    stringifyResult: (value) => JSON.stringify(value),
     logger,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ...armor.plugins],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), noStoreOnErrors, ...armor.plugins],
     validationRules: armor.validationRules,
   });
+
+  let apiSchema: GraphQLSchema | undefined;
+  const stopWatchingSchema = gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => void (apiSchema = loaded));
+  const responseCache = config.RESPONSE_CACHE_ENABLED
+    ? new ResponseCache({ redis, tags: createTagStore(redis, logger), metrics }, { maxEntries: config.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: config.RESPONSE_CACHE_MAX_MB * 1024 * 1024, ttlSeconds: config.RESPONSE_CACHE_TTL_SECONDS })
+    : undefined;
+  const persisted = new PersistedOperations({ manifest: loadManifest(config.PERSISTED_OPERATIONS_PATH, logger), redis, logger, registeredOnly: config.PERSISTED_OPERATIONS_ONLY });
+  const identityOf = rememberingIdentity(config.AUTH_JWT_SECRET);
 
   const server = createHttpServer<GatewayContext>({
     apollo,
     logger,
     before: corsHandler(config.corsOrigins),
-    context: async (req) => {
-      const identity = await identityFromRequest(req.headers, config.AUTH_JWT_SECRET);
-      await rateLimiter.consume(identity, req);
-      return { identity };
+    graphql: createGraphQLEndpoint({ apollo, identityOf: (req) => identityOf(req.headers), rateLimiter, persisted, analyse: createDocumentAnalyser(() => apiSchema), cache: responseCache }),
+    context: async () => {
+      throw new Error('the gateway serves /graphql through its own endpoint');
     },
     observe: metrics.observeHttp,
     routes: {
@@ -119,7 +167,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     await subscriptions.stop();
     throw error;
   }
-  logger.info({ port }, 'gateway listening');
+  logger.info({ port, persistedOperations: persisted.size, responseCache: Boolean(responseCache) }, 'gateway listening');
   return {
     name: 'gateway',
     port,
@@ -127,11 +175,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     metrics,
     redis,
     subscriptions,
+    responseCache,
+    subgraphRequests: () => ({ ...sent }),
     async stop() {
       // Devices first: their in-flight deliveries still need Apollo and the subgraphs.
       await subscriptions.stop();
       await apollo.stop();
-      await closeFetcher();
+      stopWatchingSchema();
+      await Promise.all(dataSources.map((source) => source.close()));
       await closeRedis(redis);
     },
   };

@@ -9,6 +9,20 @@ export const gatewayShape = {
   HOST: z.string().default('0.0.0.0'),
   /** Budget for one subgraph fetch; a slow subgraph fails its part of the plan, not the process. */
   SUBGRAPH_TIMEOUT_MS: vars.positiveInt.default(5_000),
+  /** Keep-alive connections from this gateway to each subgraph. */
+  SUBGRAPH_CONNECTIONS: vars.positiveInt.default(64),
+  /** Serve repeated queries from the per-identity response cache (invalidated by cache tags through Redis). */
+  RESPONSE_CACHE_ENABLED: vars.bool.default(true),
+  /** Most responses the cache holds on this instance. */
+  RESPONSE_CACHE_MAX_ENTRIES: vars.positiveInt.default(50_000),
+  /** Memory the cached responses may take on this instance, in MB. */
+  RESPONSE_CACHE_MAX_MB: vars.positiveInt.default(256),
+  /** Longest a cached response lives even if nothing it shows changes. */
+  RESPONSE_CACHE_TTL_SECONDS: vars.positiveInt.max(43_200).default(300),
+  /** Only operations registered at build time (packages/client) may run; anything else is PERSISTED_QUERY_NOT_ALLOWED. */
+  PERSISTED_OPERATIONS_ONLY: vars.bool.default(false),
+  /** The registered operations (written by `npm run codegen`). */
+  PERSISTED_OPERATIONS_PATH: z.string().default(fileURLToPath(new URL('../../packages/client/src/generated/persisted-documents.json', import.meta.url))),
   SUPERGRAPH_PATH: z.string().default(fileURLToPath(new URL('../../schema/supergraph.graphql', import.meta.url))),
   /** Comma-separated browser origins allowed by CORS and on WebSocket upgrade; empty = any. */
   CORS_ORIGINS: z.string().default(''),

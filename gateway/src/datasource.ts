@@ -1,59 +1,169 @@
 /**
- * How the gateway talks to subgraphs: keep-alive HTTP (undici) with a per-subgraph timeout, and
- * the caller's identity forwarded in headers signed with INTERNAL_SECRET.
+ * How the gateway talks to subgraphs. One keep-alive pool per subgraph on `undici.request` with
+ * undici's own timeouts (no WHATWG `Request`, `AbortSignal` or web streams per fetch), the
+ * caller's identity forwarded in headers signed with INTERNAL_SECRET, and batching: the fetches
+ * one incoming request makes to the same subgraph in the same tick (a cart view asks pricing for
+ * `Product.price`, `CartLine.currentUnitPrice` and `Cart.cost` in parallel) travel as one HTTP
+ * request with a JSON array, which the subgraph runs with one context and one set of loaders.
+ *
+ * When the incoming request may be cached, subgraphs are asked for the cache tags of what they
+ * read (`x-cache-tags: 1`) and the answers are collected into the request's `ResponseTags`.
  */
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
-import { GraphQLError } from 'graphql';
-import { Agent, fetch } from 'undici';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { Pool } from 'undici';
 import { signIdentity, type Identity } from '@platform/auth';
+import { CACHE_TAGS_HEADER } from '@platform/server';
+import { graphql } from './graphql.ts';
+
+/** The tags a cached response depends on, collected from every subgraph answer of one request. */
+export class ResponseTags {
+  readonly tokens = new Map<string, string>();
+  storable = true;
+
+  /** Adds one subgraph answer's tags; an answer without them (or a tag seen with two tokens) makes the response unstorable. */
+  add(tags: unknown): void {
+    if (!tags || typeof tags !== 'object') return void (this.storable = false);
+    for (const [tag, token] of Object.entries(tags as Record<string, unknown>)) {
+      if (typeof token !== 'string') return void (this.storable = false);
+      const seen = this.tokens.get(tag);
+      if (seen !== undefined && seen !== token) this.storable = false;
+      this.tokens.set(tag, token);
+    }
+  }
+}
 
 export interface GatewayContext {
   identity: Identity;
+  /** Present when the response may be cached: collects what it depends on. */
+  tags?: ResponseTags;
 }
 
-/** A fetch bound to one keep-alive pool that gives up after `timeoutMs`. */
-export function keepAliveFetcher(timeoutMs: number): { fetcher: Fetcher; close: () => Promise<void> } {
-  const agent = new Agent({ keepAliveTimeout: 30_000, connections: 128, pipelining: 1 });
-  const fetcher = (async (url: string, init: Record<string, unknown> = {}) => {
+export interface SubgraphClientOptions {
+  name: string;
+  url: string;
+  internalSecret: string;
+  timeoutMs: number;
+  /** Keep-alive connections to this subgraph. */
+  connections: number;
+  /** Counts each HTTP request sent (a batch counts once). */
+  onRequest?: (subgraph: string) => void;
+}
+
+interface Pending {
+  body: { query: string; variables?: Record<string, unknown> | undefined; operationName?: string | null | undefined };
+  resolve: (response: GatewayGraphQLResponse) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Batch {
+  identity: Identity;
+  wantTags: boolean;
+  items: Pending[];
+}
+
+type SubgraphAnswer = GatewayGraphQLResponse & { extensions?: Record<string, unknown> };
+
+export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
+  private readonly pool: Pool;
+  private readonly path: string;
+  /** Fetches waiting for this tick's flush, per incoming request (its context). */
+  private readonly batches = new Map<object, Batch>();
+  private flushScheduled = false;
+
+  constructor(private readonly options: SubgraphClientOptions) {
+    const url = new URL(options.url);
+    this.pool = new Pool(url.origin, {
+      connections: options.connections,
+      keepAliveTimeout: 30_000,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      connectTimeout: Math.min(options.timeoutMs, 2_000),
+    });
+    this.path = url.pathname + url.search;
+  }
+
+  process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    if (!request.query) return Promise.reject(new Error('Missing query'));
+    const context = (options.context ?? {}) as Partial<GatewayContext>;
+    const body = { query: request.query, variables: request.variables, operationName: request.operationName };
+    return new Promise<GatewayGraphQLResponse>((resolve, reject) => {
+      let batch = this.batches.get(context);
+      if (!batch) this.batches.set(context, (batch = { identity: context.identity ?? { kind: 'anonymous' }, wantTags: context.tags !== undefined, items: [] }));
+      batch.items.push({ body, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        // After this tick's microtasks: every parallel fetch of a query plan step is queued by then.
+        setImmediate(() => this.flush());
+      }
+    }).then((answer) => this.collect(answer, context));
+  }
+
+  /** Closes the connections. */
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batches = [...this.batches.values()];
+    this.batches.clear();
+    for (const batch of batches) void this.send(batch);
+  }
+
+  private async send(batch: Batch): Promise<void> {
+    const single = batch.items.length === 1;
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...signIdentity(batch.identity, this.options.internalSecret) };
+    if (batch.wantTags) headers[CACHE_TAGS_HEADER] = '1';
     try {
-      return await fetch(url, { ...init, dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) } as Parameters<typeof fetch>[1]);
+      this.options.onRequest?.(this.options.name);
+      const response = await this.pool.request({
+        method: 'POST',
+        path: this.path,
+        headers,
+        body: JSON.stringify(single ? batch.items[0]!.body : batch.items.map((i) => i.body)),
+      });
+      const text = await response.body.text();
+      const parsed = parseJson(text);
+      if (response.statusCode === 400) throw userInputError(parsed) ?? new Error(`subgraph ${this.options.name} answered 400`);
+      if (response.statusCode >= 300) throw new Error(`subgraph ${this.options.name} answered ${response.statusCode}`);
+      const answers = single ? [parsed] : parsed;
+      if (!Array.isArray(answers) || answers.length !== batch.items.length) throw new Error(`subgraph ${this.options.name} answered a malformed batch`);
+      batch.items.forEach((item, i) => item.resolve(answers[i] as GatewayGraphQLResponse));
     } catch (error) {
-      // The gateway rewrites a failed fetch's message, which a DOMException (the timeout's) forbids;
-      // hand it a plain Error so a slow subgraph fails its part of the plan, not the whole request.
-      const name = (error as Error).name;
-      throw new Error(name === 'TimeoutError' || name === 'AbortError' ? `subgraph request timed out after ${timeoutMs} ms` : `subgraph request failed: ${(error as Error).message}`);
+      for (const item of batch.items) item.reject(error);
     }
-  }) as unknown as Fetcher;
-  return { fetcher, close: () => agent.close() };
+  }
+
+  /** Takes the cache tags out of an answer into the request's collector. */
+  private collect(answer: SubgraphAnswer, context: Partial<GatewayContext>): GatewayGraphQLResponse {
+    if (context.tags) {
+      if (answer.errors?.length) context.tags.storable = false;
+      context.tags.add(answer.extensions?.cacheTags);
+    }
+    if (answer.extensions) {
+      const { cacheTags: _tags, ...rest } = answer.extensions;
+      return { ...answer, extensions: rest };
+    }
+    return answer;
+  }
 }
 
-export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    options: { url: string; fetcher: Fetcher },
-    private readonly internalSecret: string,
-  ) {
-    super(options);
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
+}
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    const identity = context?.identity ?? { kind: 'anonymous' };
-    for (const [name, value] of Object.entries(signIdentity(identity, this.internalSecret))) request.http?.headers.set(name, value);
-  }
-
-  /**
-   * A subgraph answers 400 when it refuses a variable (e.g. a malformed Decimal). That is the
-   * client's mistake, so its BAD_USER_INPUT message passes through; anything else stays masked.
-   */
-  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
-    if (response.status === 400) {
-      const body = (await response
-        .clone()
-        .json()
-        .catch(() => undefined)) as { errors?: { message?: string; extensions?: { code?: string } }[] } | undefined;
-      const first = body?.errors?.[0];
-      if (first?.extensions?.code === 'BAD_USER_INPUT' && first.message) return new GraphQLError(first.message, { extensions: { code: 'BAD_USER_INPUT' } });
-    }
-    return super.errorFromResponse(response);
-  }
+/**
+ * A subgraph answers 400 when it refuses a variable (e.g. a malformed Decimal). That is the
+ * client's mistake, so its BAD_USER_INPUT message passes through; anything else stays masked.
+ */
+function userInputError(body: unknown): Error | undefined {
+  const first = (body as { errors?: { message?: string; extensions?: { code?: string; field?: string } }[] } | undefined)?.errors?.[0];
+  if (first?.extensions?.code !== 'BAD_USER_INPUT' || !first.message) return undefined;
+  return new graphql.GraphQLError(first.message, { extensions: { code: 'BAD_USER_INPUT', ...(first.extensions.field ? { field: first.extensions.field } : {}) } });
 }

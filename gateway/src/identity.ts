@@ -4,6 +4,7 @@
  * than silently downgraded to anonymous.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { LRUCache } from 'lru-cache';
 import { ANONYMOUS, TokenError, verifyGuestToken, verifyUserToken, type Identity } from '@platform/auth';
 import { HttpError } from '@platform/server';
 
@@ -40,4 +41,23 @@ export async function identityFromRequest(headers: IncomingHttpHeaders, jwtSecre
     if (error instanceof TokenError) throw new HttpError(401, error.message, 'UNAUTHENTICATED');
     throw error;
   }
+}
+
+/**
+ * `identityFromRequest` that remembers what each credential verified as, for at most
+ * `rememberMs` and never past the credential's own expiry: a device sending the same token on
+ * every request pays for one signature check, not one per request. Refusals are not remembered.
+ */
+export function rememberingIdentity(jwtSecret: string, options: { max?: number; rememberMs?: number } = {}) {
+  const verified = new LRUCache<string, Identity & { expiresAt: number }>({ max: options.max ?? 50_000, ttl: options.rememberMs ?? 60_000 });
+  return async (headers: IncomingHttpHeaders): Promise<Identity> => {
+    const { authorization, guestToken } = credentialsFromHeaders(headers);
+    const key = authorization ? `a ${authorization}` : guestToken ? `g ${guestToken}` : undefined;
+    if (key === undefined) return ANONYMOUS;
+    const known = verified.get(key);
+    if (known && known.expiresAt > Date.now()) return known;
+    const identity = await identityFromRequest(headers, jwtSecret);
+    if (identity.kind === 'user' || identity.kind === 'guest') verified.set(key, identity, { ttl: Math.max(1, Math.min(options.rememberMs ?? 60_000, identity.expiresAt - Date.now())) });
+    return identity;
+  };
 }

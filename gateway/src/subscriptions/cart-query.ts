@@ -5,7 +5,7 @@
  * fields the subscriber asked for, product names, prices and cost included.
  */
 import type { DirectiveNode, DocumentNode, FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode, SelectionNode, SelectionSetNode } from 'graphql';
-import { graphql } from './graphql.ts';
+import { graphql } from '../graphql.ts';
 
 const { isAbstractType, Kind, OperationTypeNode, print, TypeInfo, visit, visitWithTypeInfo } = graphql;
 

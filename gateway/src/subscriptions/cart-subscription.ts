@@ -12,7 +12,7 @@
 import type { ExecutionResult } from 'graphql';
 import type { Logger } from '@platform/logger';
 import type { Baseline } from './cart-reader.ts';
-import { graphql } from './graphql.ts';
+import { graphql } from '../graphql.ts';
 import type { CartEventMessage } from './messages.ts';
 import type { SubscriptionMetrics } from './metrics.ts';
 

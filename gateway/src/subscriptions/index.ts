@@ -21,7 +21,7 @@ import type { GatewayContext } from '../datasource.ts';
 import { listenToCartBus } from './bus.ts';
 import { CartReader } from './cart-reader.ts';
 import { authenticateConnection, FORBIDDEN, whenExpired } from './connection-auth.ts';
-import { graphql } from './graphql.ts';
+import { graphql } from '../graphql.ts';
 import { SubscriptionHub } from './hub.ts';
 import { subscriptionMetrics } from './metrics.ts';
 import { planSubscription, type CartUpdatePlan } from './operation.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { GraphQLError } from 'graphql';
 import { createArmor } from '../limits.ts';
-import { graphql } from './graphql.ts';
+import { graphql } from '../graphql.ts';
 import type { CartEventMessage } from './messages.ts';
 import { planSubscription, type CartUpdatePlan } from './operation.ts';
 import { renderUpdate } from './render.ts';

@@ -8,7 +8,7 @@ import type { DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema,
 import type { SubscribePayload } from 'graphql-ws';
 import { MAX_TOKENS } from '../limits.ts';
 import { cartQueryFor, type CartQuery } from './cart-query.ts';
-import { graphql } from './graphql.ts';
+import { graphql } from '../graphql.ts';
 
 const { getOperationAST, getVariableValues, Kind, OperationTypeNode, parse, specifiedRules, validate } = graphql;
 

@@ -6,7 +6,7 @@
  */
 import type { ExecutionResult, GraphQLError, GraphQLFieldResolver, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { CartRead } from './cart-reader.ts';
-import { graphql } from './graphql.ts';
+import { graphql } from '../graphql.ts';
 import type { CartEventMessage } from './messages.ts';
 import type { CartUpdatePlan } from './operation.ts';
 

@@ -11,11 +11,17 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   NOT_FOUND: 'NOT_FOUND',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** A part of the platform did not answer in time; nothing it would have done was done. Retry after `retryAfterSeconds`. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { RATE_LIMITED: 429 };
+
+/** SERVICE_UNAVAILABLE naming the part of the platform (`service`) that did not answer. */
+export const serviceUnavailable = (service: string, retryAfterSeconds = 1) =>
+  publicError(ErrorCode.SERVICE_UNAVAILABLE, `The ${service} service is not answering right now; please try again in a moment.`, { service, retryAfterSeconds });
 
 /** A GraphQL error with a public code; its message is meant for clients. */
 export function publicError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
@@ -44,17 +50,19 @@ const PUBLIC_CODES = new Set<string>([
   ErrorCode.BAD_USER_INPUT,
   ErrorCode.NOT_FOUND,
   ErrorCode.RATE_LIMITED,
+  ErrorCode.SERVICE_UNAVAILABLE,
   // Apollo's own request-shape errors are safe and useful to clients.
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  'PERSISTED_QUERY_NOT_ALLOWED',
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
 ]);
 
 /** Extensions a client may see; everything else (stack traces, service names, bodies) is dropped. */
-const PUBLIC_EXTENSIONS = new Set(['code', 'retryAfterSeconds', 'field', 'reason']);
+const PUBLIC_EXTENSIONS = new Set(['code', 'retryAfterSeconds', 'field', 'reason', 'service']);
 
 /**
  * `formatError` for every Apollo server. Public codes keep their message; anything else becomes

@@ -116,3 +116,4 @@ export function createJsonCache(redis: Redis, logger: Logger) {
   };
 }
 export type JsonCache = ReturnType<typeof createJsonCache>;
+export * from './tags.ts';

@@ -68,6 +68,8 @@ export interface HttpAppOptions<TContext extends BaseContext> {
   observe?: (route: string, method: string, status: number, seconds: number) => void;
   /** Extra handling before routing (e.g. CORS); returns true when it answered the request. */
   before?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Serves `/graphql` itself instead of the default (body, context, Apollo); may throw `HttpError`. */
+  graphql?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 }
 
 /** Creates (but does not start) the HTTP server. */
@@ -82,6 +84,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpAppO
       if (options.before?.(req, res)) return;
       if (url.pathname === '/graphql') {
         label = '/graphql';
+        if (options.graphql) return await options.graphql(req, res, url);
         const body = await readBody(req);
         // Built before Apollo runs so that an identity failure answers 401 in GraphQL's shape
         // instead of Apollo's generic "context creation failed" 500.

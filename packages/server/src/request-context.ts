@@ -6,11 +6,14 @@
  */
 import type { Identity } from '@platform/auth';
 import type { Logger } from '@platform/logger';
+import type { CacheTags } from './cache-tags.ts';
 
 export interface BaseRequestContext {
   identity: Identity;
   clock: () => Date;
   logger: Logger;
+  /** The cache tags of what this request reads, when the gateway asked for them (`null` otherwise). */
+  tags: CacheTags | null;
 }
 
 /** The identity of work a platform service (or one of its jobs) does: `service` names it. */

@@ -7,18 +7,19 @@ import type { IncomingMessage } from 'node:http';
 import type { DocumentNode } from 'graphql';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { verifySignedIdentity, SignatureError, type Identity } from '@platform/auth';
 import { maskError } from '@platform/errors';
 import type { Logger } from '@platform/logger';
-import { closeRedis, createRedis, pingRedis, type Redis } from '@platform/redis';
+import { closeRedis, createRedis, createTagStore, pingRedis, type Redis, type TagStore } from '@platform/redis';
 import { createHttpServer, listen, HttpError, type Route } from './http.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { readinessRoute, type ReadinessChecks } from './readiness.ts';
 import { pingDatabase } from './prisma.ts';
 import type { InternalOperation } from './contract.ts';
+import { CACHE_TAGS_HEADER, cacheTagsFor, cacheTagsPlugin, type CacheTags } from './cache-tags.ts';
 import type { ScheduledJob } from './jobs.ts';
 
 export interface SubgraphOptions<TContext extends BaseContext> {
@@ -26,8 +27,10 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   typeDefs: DocumentNode;
   /** Resolver map; codegen's typed `Resolvers` are structurally wider than Apollo's map type, so it is taken as-is. */
   resolvers: GraphQLResolverMap<TContext> | object;
-  /** Builds the context of one request from the verified identity. */
-  context: (identity: Identity, req: IncomingMessage) => Promise<TContext> | TContext;
+  /** Builds the context of one request from the verified identity (and the tag collector, when the gateway asked for cache tags). */
+  context: (identity: Identity, req: IncomingMessage, tags: CacheTags | null) => Promise<TContext> | TContext;
+  /** Where cache tags are read; without it no request collects them. */
+  tags?: TagStore;
   internal?: Record<string, InternalOperation>;
   readiness: ReadinessChecks;
   internalSecret: string;
@@ -68,8 +71,15 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
     includeStacktraceInErrorResponses: false,
     introspection: true,
     logger,
-    // Inline traces would expose resolver timings to anyone who can reach the subgraph.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    // The gateway sends the fetches of one query plan step as one batch (one context, one set of loaders).
+    allowBatchedHttpRequests: true,
+    // Only the gateway talks to a subgraph, always with the full query: no APQ, no pretty JSON.
+    persistedQueries: false,
+    stringifyResult: (value) => JSON.stringify(value),
+    // Inline traces would expose resolver timings to anyone who can reach the subgraph; cache
+    // hints are not used (the gateway's response cache works with cache tags) and would cost a
+    // hook on every resolved field.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginUsageReportingDisabled(), cacheTagsPlugin()],
   });
 
   const internalRoute: Route = async (req, body) => {
@@ -84,7 +94,7 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
   const server = createHttpServer<TContext>({
     apollo,
     logger,
-    context: async (req) => options.context(identityOf(req, internalSecret), req),
+    context: async (req) => options.context(identityOf(req, internalSecret), req, options.tags ? cacheTagsFor(req.headers[CACHE_TAGS_HEADER], options.tags) : null),
     observe: metrics.observeHttp,
     routes: {
       '/health': () => ({ body: { status: 'ok', service: options.name } }),
@@ -121,10 +131,10 @@ export function subgraphBasics<C extends SubgraphSettings>(name: string, config:
   const metrics = createMetrics(name);
   const sqlQueries = metrics.counter('sql_queries_total', 'SQL statements run');
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
-  return { name, config, logger, metrics, redis, onSql: () => sqlQueries.inc() };
+  return { name, config, logger, metrics, redis, tags: createTagStore(redis, logger), onSql: () => sqlQueries.inc() };
 }
 
-export interface LaunchOptions<TContext extends BaseContext> extends Pick<SubgraphOptions<TContext>, 'name' | 'typeDefs' | 'resolvers' | 'context' | 'internal' | 'logger'> {
+export interface LaunchOptions<TContext extends BaseContext> extends Pick<SubgraphOptions<TContext>, 'name' | 'typeDefs' | 'resolvers' | 'context' | 'internal' | 'logger' | 'tags'> {
   config: SubgraphSettings;
   db: { $disconnect(): Promise<void>; $queryRawUnsafe(sql: string): Promise<unknown> };
   redis: Redis;
@@ -148,6 +158,7 @@ export async function launchSubgraph<TContext extends BaseContext>(options: Laun
     resolvers: options.resolvers,
     context: options.context,
     ...(options.internal ? { internal: options.internal } : {}),
+    ...(options.tags ? { tags: options.tags } : {}),
     readiness: { required: { postgres: () => pingDatabase(db) }, optional: { redis: () => pingRedis(redis) } },
     internalSecret: config.INTERNAL_SECRET,
     logger: options.logger,

@@ -33,7 +33,7 @@ export interface RunningCartSubgraph extends RunningService {
 export async function startCartSubgraph(config: CartConfig, logger: Logger, options: { now?: () => Date } = {}): Promise<RunningCartSubgraph> {
   const clock = options.now ?? (() => new Date());
   const basics = subgraphBasics('cart', config, logger);
-  const { metrics, redis, onSql } = basics;
+  const { metrics, redis, tags, onSql } = basics;
   const cacheMetric = metrics.counter('cart_cache_lookups_total', 'Cart cache lookups by result', ['result']);
   const { prisma, sql } = createCartDb(config, onSql);
   const clientOptions = { secret: config.INTERNAL_SECRET, caller: 'cart', timeoutMs: config.INTERNAL_CALL_TIMEOUT_MS };
@@ -41,7 +41,7 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
   const pricing = pricingClient({ baseUrl: config.PRICING_URL, ...clientOptions });
   const cache = createCartCache(redis, logger, config.CART_CACHE_TTL_SECONDS, (hit) => cacheMetric.inc({ result: hit ? 'hit' : 'miss' }));
   const services = createCartServices(
-    { prisma, redis, cache, product, pricing, logger },
+    { prisma, redis, tags, cache, product, pricing, logger },
     {
       lifetimes: { USER: config.CART_TTL_USER_DAYS, GUEST: config.CART_TTL_GUEST_DAYS },
       jwtSecret: config.AUTH_JWT_SECRET,
@@ -62,7 +62,7 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
     db: prisma,
     typeDefs,
     resolvers: cartResolvers,
-    context: (identity) => createContext(identity, { ...contextDeps, services, currencyCode: config.STORE_CURRENCY }),
+    context: (identity, _req, tags) => createContext(identity, { ...contextDeps, services, currencyCode: config.STORE_CURRENCY }, tags),
     internal: internalOperations(contextDeps, services),
     jobs,
     beforeClose: () => Promise.all([product.close(), pricing.close()]).then(() => undefined),

@@ -6,7 +6,7 @@
 import type { Identity } from '@platform/auth';
 import { unauthenticated } from '@platform/errors';
 import type { Logger } from '@platform/logger';
-import { serviceIdentity, type BaseRequestContext } from '@platform/server';
+import { serviceIdentity, type BaseRequestContext, type CacheTags } from '@platform/server';
 import { createCartLoaders, type CartLoaders, type Owner } from './data/carts.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 
@@ -36,8 +36,8 @@ export interface ContextDeps {
 }
 
 /** The context of one request by `identity`. */
-export function requestContext(deps: ContextDeps, identity: Identity): RequestContext {
-  return { identity, owner: ownerOf(identity), clock: deps.clock, loaders: createCartLoaders(deps.prisma), logger: deps.logger };
+export function requestContext(deps: ContextDeps, identity: Identity, tags: CacheTags | null = null): RequestContext {
+  return { identity, tags, owner: ownerOf(identity), clock: deps.clock, loaders: createCartLoaders(deps.prisma, () => tags?.noStore()), logger: deps.logger };
 }
 
 /** The context of work a platform service (or a job) does on behalf of `owner`. */

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '@platform/logger';
-import { closeRedis, createRedis, type Redis } from '@platform/redis';
+import { closeRedis, createRedis, createTagStore, type Redis } from '@platform/redis';
 import { TEST_INTERNAL_SECRET, TEST_REDIS_URL, createTestDatabase, type TestDatabase } from '@platform/e2e/support';
 import { loadProductConfig } from '@subgraph/product/config';
 import { startProductSubgraph } from '@subgraph/product';
@@ -44,7 +44,7 @@ export async function startCartServices(): Promise<CartServiceHarness> {
   const pricing = pricingClient({ baseUrl: pricingService.url, secret: TEST_INTERNAL_SECRET, caller: 'cart', timeoutMs: 5_000 });
   const cache = createCartCache(redis, logger, 600);
   const services = createCartServices(
-    { prisma, redis, cache, product: products, pricing, logger },
+    { prisma, redis, tags: createTagStore(redis, logger), cache, product: products, pricing, logger },
     { lifetimes: { USER: 30, GUEST: 7 }, jwtSecret: JWT_SECRET, guestSessionDays: 30, shareDays: 7, keyPrefix },
   );
   const contextDeps = { prisma, clock: () => new Date(), logger };

@@ -38,7 +38,7 @@ export interface OrderSubgraphOptions {
 export async function startOrderSubgraph(config: OrderConfig, logger: Logger, options: OrderSubgraphOptions = {}): Promise<RunningOrderSubgraph> {
   const clock = options.now ?? (() => new Date());
   const basics = subgraphBasics('order', config, logger);
-  const { metrics, onSql } = basics;
+  const { metrics, tags, onSql } = basics;
   const recovered = metrics.counter('checkouts_recovered_total', 'Stuck checkouts recovered by the sweep, by outcome', ['outcome']);
   const outcomes = metrics.counter('checkouts_total', 'Checkout requests by outcome (Order or the UserError type)', ['outcome']);
   const { prisma, sql } = createOrderDb(config, onSql);
@@ -46,7 +46,7 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
   const payments = options.payments ?? createPaymentProvider(config);
   const faults: FaultPoints = {};
   const services = createOrderServices(
-    { prisma, clients, ledger: new PaymentLedger(prisma, payments), faults },
+    { prisma, clients, ledger: new PaymentLedger(prisma, payments), faults, tags },
     { leaseMs: config.CHECKOUT_LEASE_MS, waitMs: config.CHECKOUT_WAIT_MS, recoveryBatchSize: config.CHECKOUT_RECOVERY_BATCH_SIZE, observeCheckout: (outcome) => outcomes.inc({ outcome }) },
   );
   const contextDeps = { prisma, clock, logger };
@@ -65,7 +65,7 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
     db: prisma,
     typeDefs,
     resolvers,
-    context: (identity) => createContext(identity, { ...contextDeps, services }),
+    context: (identity, _req, tags) => createContext(identity, { ...contextDeps, services }, tags),
     jobs,
     beforeClose: () => clients.close(),
   });

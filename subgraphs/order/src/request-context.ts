@@ -2,7 +2,7 @@
 import type { Identity } from '@platform/auth';
 import { unauthenticated } from '@platform/errors';
 import type { Logger } from '@platform/logger';
-import { serviceIdentity, type BaseRequestContext } from '@platform/server';
+import { serviceIdentity, type BaseRequestContext, type CacheTags } from '@platform/server';
 import { createOrderLoaders, type OrderLoaders } from './data/orders.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 
@@ -17,8 +17,8 @@ export interface ContextDeps {
 }
 
 /** The context of one request by `identity`, with fresh loaders. */
-export function requestContext(deps: ContextDeps, identity: Identity): RequestContext {
-  return { identity, clock: deps.clock, logger: deps.logger, loaders: createOrderLoaders(deps.prisma) };
+export function requestContext(deps: ContextDeps, identity: Identity, tags: CacheTags | null = null): RequestContext {
+  return { identity, tags, clock: deps.clock, logger: deps.logger, loaders: createOrderLoaders(deps.prisma) };
 }
 
 /** The context of a job of this subgraph (the checkout recovery). */

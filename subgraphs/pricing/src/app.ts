@@ -22,13 +22,13 @@ export interface RunningPricingSubgraph extends RunningService {
 
 export async function startPricingSubgraph(config: PricingConfig, logger: Logger): Promise<RunningPricingSubgraph> {
   const basics = subgraphBasics('pricing', config, logger);
-  const { redis, onSql } = basics;
+  const { redis, tags, onSql } = basics;
   const { prisma, sql } = createPricingDb(config, onSql);
 
   const priceCache = createPriceCache(redis, logger, config.PRICE_CACHE_TTL_SECONDS);
   const ruleCache = createRuleCache(redis, logger, { couponTtlSeconds: config.COUPON_CACHE_TTL_SECONDS, countryTtlSeconds: config.COUNTRY_CACHE_TTL_SECONDS });
   const priceReads = createPriceReads(prisma, priceCache);
-  const services = createPricingServices({ prisma, priceCache, priceReads, ruleCache }, { currencyCode: config.STORE_CURRENCY, defaultCountry: config.DEFAULT_COUNTRY });
+  const services = createPricingServices({ prisma, priceCache, priceReads, ruleCache, tags }, { currencyCode: config.STORE_CURRENCY, defaultCountry: config.DEFAULT_COUNTRY });
   const contextDeps = { prices: priceReads, rules: createRuleReads(prisma, ruleCache), clock: () => new Date(), logger };
 
   const service = await launchSubgraph({
@@ -36,7 +36,7 @@ export async function startPricingSubgraph(config: PricingConfig, logger: Logger
     db: prisma,
     typeDefs,
     resolvers: priceResolvers,
-    context: (identity) => createContext(identity, { ...contextDeps, services, currencyCode: config.STORE_CURRENCY }),
+    context: (identity, _req, tags) => createContext(identity, { ...contextDeps, services, currencyCode: config.STORE_CURRENCY }, tags),
     internal: internalOperations(contextDeps, services),
   });
   return { ...service, sql };

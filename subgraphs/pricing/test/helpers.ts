@@ -68,12 +68,14 @@ export async function purgeRedis(stack: TestStack, pattern: string): Promise<voi
 
 /**
  * Sets a cart's coupon codes and shipping country in the cart's own table (the public mutations
- * for them belong to the cart subgraph), then drops the cart subgraph's cached view so the next
+ * for them belong to the cart subgraph), then drops the cart subgraph's cached view and the
+ * cache tags (so no gateway serves a response cached before), as a writer would, so the next
  * read sees the change.
  */
 export async function setCartPricing(stack: TestStack, cartId: string, couponCodes: string[], shippingCountry: string | null): Promise<void> {
   await sql(stack.db.url, `UPDATE cart."Cart" SET "couponCodes" = $2, "shippingCountry" = $3, version = version + 1 WHERE id = $1`, [cartId, couponCodes, shippingCountry]);
   await purgeRedis(stack, 'cart:*');
+  await purgeRedis(stack, 'tag:*');
 }
 
 /** Number of SQL statements each subgraph ran while `run` ran. */

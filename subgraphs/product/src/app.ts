@@ -29,7 +29,7 @@ export interface ProductSubgraphOptions {
 export async function startProductSubgraph(config: ProductConfig, logger: Logger, options: ProductSubgraphOptions = {}): Promise<RunningProductSubgraph> {
   const clock = options.now ?? (() => new Date());
   const basics = subgraphBasics('product', config, logger);
-  const { metrics, redis, onSql } = basics;
+  const { metrics, redis, tags, onSql } = basics;
   const sweptMetric = metrics.counter('reservations_expired_total', 'Stock reservations released by the expiry sweep');
   const { prisma, sql } = createProductDb(config, onSql);
   const cache = createCatalogCache(redis, logger, {
@@ -38,7 +38,7 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
     lookups: metrics.counter('cache_lookups_total', 'Catalog cache lookups by cache and result', ['cache', 'result']),
   });
   const services = createProductServices(
-    { prisma, cache },
+    { prisma, cache, tags },
     { reservationTtlSeconds: config.RESERVATION_TTL_SECONDS, sweepBatchSize: config.RESERVATION_SWEEP_BATCH_SIZE, transactionWaitMs: config.DATABASE_ACQUIRE_TIMEOUT_MS },
   );
   const contextDeps = { reads: { prisma, cache }, clock, logger };
@@ -60,7 +60,7 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
     db: prisma,
     typeDefs,
     resolvers: catalogResolvers,
-    context: (identity) => createContext(identity, { ...contextDeps, services }),
+    context: (identity, _req, tags) => createContext(identity, { ...contextDeps, services }, tags),
     internal: internalOperations(contextDeps, services),
     jobs: [sweep],
   });

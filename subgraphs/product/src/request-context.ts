@@ -1,7 +1,7 @@
 /** What every product service method takes first: the caller, the clock, this request's loaders and the logger. */
 import type { Identity } from '@platform/auth';
 import type { Logger } from '@platform/logger';
-import { serviceIdentity, type BaseRequestContext } from '@platform/server';
+import { serviceIdentity, type BaseRequestContext, type CacheTags } from '@platform/server';
 import type { CatalogReads } from './cache/catalog-reads.ts';
 import { createLoaders, type Loaders } from './data/loaders.ts';
 
@@ -16,8 +16,8 @@ export interface ContextDeps {
 }
 
 /** The context of one request by `identity`, with fresh loaders. */
-export function requestContext(deps: ContextDeps, identity: Identity): RequestContext {
-  return { identity, clock: deps.clock, logger: deps.logger, loaders: createLoaders(deps.reads) };
+export function requestContext(deps: ContextDeps, identity: Identity, tags: CacheTags | null = null): RequestContext {
+  return { identity, tags, clock: deps.clock, logger: deps.logger, loaders: createLoaders(deps.reads, tags) };
 }
 
 /** The context of an internal call or a job of `service`. */

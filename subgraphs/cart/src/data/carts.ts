@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
-import type { Cart, CartLine, CartOwnerType, Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import { Prisma, type Cart, type CartLine, type CartOwnerType, type PrismaClient } from '../generated/prisma/client.ts';
 import type { CartLineWire } from '../contract/internal.ts';
 
 export interface Owner {
@@ -73,14 +73,55 @@ export function reviveCartView(json: CartView): CartView {
   };
 }
 
+/** A cart row with its lines as one JSON array, exactly as `CART_SELECT` reads it. */
+interface CartRow {
+  id: string;
+  ownerType: CartOwnerType;
+  ownerId: string;
+  version: number;
+  couponCodes: string[];
+  shippingCountry: string | null;
+  expiresAt: Date;
+  updatedAt: Date;
+  lines: (Omit<CartLineView, 'addedAt' | 'updatedAt'> & { addedAt: string; updatedAt: string })[];
+}
+
+/**
+ * A cart and its lines in one statement (the hot path: every write reads the cart twice, every
+ * cache miss once). Amounts travel as text, so no decimal passes through a float.
+ */
+const CART_SELECT = Prisma.sql`
+  SELECT c."id", c."ownerType"::text AS "ownerType", c."ownerId", c."version", c."couponCodes", c."shippingCountry", c."expiresAt", c."updatedAt",
+    COALESCE((
+      SELECT json_agg(json_build_object(
+        'id', l."id", 'productId', l."productId", 'options', l."options", 'quantity', l."quantity", 'unitPrice', to_char(l."unitPrice", 'FM999999999999990.00'),
+        'currencyCode', l."currencyCode", 'savedForLater', l."savedForLater", 'addedAt', l."addedAt", 'updatedAt', l."updatedAt"
+      ) ORDER BY l."addedAt", l."id")
+      FROM cart."CartLine" l WHERE l."cartId" = c."id"), '[]'::json) AS "lines"
+  FROM cart."Cart" c`;
+
+function fromRow(row: CartRow): CartView {
+  return {
+    id: row.id,
+    ownerType: row.ownerType,
+    ownerId: row.ownerId,
+    version: row.version,
+    couponCodes: row.couponCodes,
+    shippingCountry: row.shippingCountry,
+    expiresAt: row.expiresAt,
+    updatedAt: row.updatedAt,
+    lines: row.lines.map((l) => ({ ...l, currencyCode: l.currencyCode.trim(), options: l.options ?? null, addedAt: new Date(l.addedAt), updatedAt: new Date(l.updatedAt) })),
+  };
+}
+
 export async function findCartByOwner(db: Db, owner: Owner): Promise<CartView | null> {
-  const cart = await db.cart.findUnique({ where: { ownerType_ownerId: owner }, include: withLines });
-  return cart ? toCartView(cart) : null;
+  const [row] = await db.$queryRaw<CartRow[]>`${CART_SELECT} WHERE c."ownerType" = ${owner.ownerType}::cart."CartOwnerType" AND c."ownerId" = ${owner.ownerId}`;
+  return row ? fromRow(row) : null;
 }
 
 export async function findCartById(db: Db, id: string): Promise<CartView | null> {
-  const cart = await db.cart.findUnique({ where: { id }, include: withLines });
-  return cart ? toCartView(cart) : null;
+  const [row] = await db.$queryRaw<CartRow[]>`${CART_SELECT} WHERE c."id" = ${id}::uuid`;
+  return row ? fromRow(row) : null;
 }
 
 /**
@@ -111,21 +152,21 @@ export async function findCartIdByOwner(db: Db, owner: Owner): Promise<string | 
   return cart?.id ?? null;
 }
 
-/** Bumps the cart's version after a change at `now` and pushes its expiry out; returns the new version. */
-export async function bumpVersion(tx: Prisma.TransactionClient, cartId: string, now: Date, expiresAt: Date): Promise<number> {
-  const { version } = await tx.cart.update({ where: { id: cartId }, data: { version: { increment: 1 }, updatedAt: now, expiresAt }, select: { version: true } });
-  return version;
-}
 
-/** Per-request loaders of carts and lines by id (federation references): one statement each per request. */
-export function createCartLoaders(prisma: PrismaClient) {
+/**
+ * Per-request loaders of carts and lines by id (federation references): one statement each per
+ * request. They read Postgres with no cache tag, so a response using them is never cached.
+ */
+export function createCartLoaders(prisma: PrismaClient, onRead: () => void = () => undefined) {
   return {
     cart: new DataLoader<string, CartView | null>(async (ids) => {
+      onRead();
       const rows = await prisma.cart.findMany({ where: { id: { in: [...ids] } }, include: withLines });
       const byId = new Map(rows.map((c) => [c.id, toCartView(c)]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
     line: new DataLoader<string, CartLineView | null>(async (ids) => {
+      onRead();
       const rows = await prisma.cartLine.findMany({ where: { id: { in: [...ids] } } });
       const byId = new Map(rows.map((l) => [l.id, toLineView(l)]));
       return ids.map((id) => byId.get(id) ?? null);

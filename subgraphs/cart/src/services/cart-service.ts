@@ -50,7 +50,7 @@ export class CartService {
 
   /** The caller's cart (null before its first change), from the cache or Postgres; never older than the caller's own last write. */
   getCart(ctx: RequestContext): Promise<CartView | null> {
-    return this.deps.reads.byOwner(requireOwner(ctx));
+    return this.deps.reads.byOwner(requireOwner(ctx), ctx.tags);
   }
 
   /** The caller's cart straight from Postgres, never the cache: for decisions on committed data (checkout). */

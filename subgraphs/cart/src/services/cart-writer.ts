@@ -7,9 +7,11 @@
  * typed outcome (stored under the key too, so a replay answers the same).
  */
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { TagStore } from '@platform/redis';
 import type { CartCache } from '../cache/cart-cache.ts';
-import { bumpVersion, findCartByOwner, lockCart, lockExistingCart, type CartView, type Owner } from '../data/carts.ts';
-import { insertEvent, type CartEvent, type EventData } from '../data/outbox.ts';
+import { cartTag } from '../cache/tags.ts';
+import { findCartById, findCartByOwner, lockCart, lockExistingCart, type CartView, type Owner } from '../data/carts.ts';
+import { recordChange, type CartEvent, type EventData } from '../data/outbox.ts';
 import type { RequestContext } from '../request-context.ts';
 import { expiryOf, type CartLifetimes } from './cart-rules.ts';
 import { VersionConflict, type CartUserError } from './errors.ts';
@@ -64,6 +66,7 @@ export interface CartWriterDeps {
   prisma: PrismaClient;
   cache: CartCache;
   events: EventPublisher;
+  tags: TagStore;
   lifetimes: CartLifetimes;
 }
 
@@ -107,16 +110,15 @@ export class CartWriter {
             const replay = await findReplay(tx, owner, key, print, now);
             if (replay.replay) return 'cart' in replay.result ? { cart: replay.result.cart, details: replay.result.details as D } : replay.result;
           }
-          const cart = (await findCartByOwner(tx, owner))!;
+          const cart = (await findCartById(tx, cartId))!;
           if (request.expectedVersion != null && request.expectedVersion !== cart.version) throw new Rollback(new VersionConflict(cart.version));
           const absorbed = request.absorbing ? await findCartByOwner(tx, request.absorbing) : null;
           const outcome = await change({ tx, cartId, cart, absorbed, now });
           absorbedDeleted = outcome.absorbedDeleted ?? false;
           let after = cart;
           if (outcome.event) {
-            const version = await bumpVersion(tx, cartId, now, expiryOf(this.deps.lifetimes, owner, now));
-            committed.push(await insertEvent(tx, { ...outcome.event, cartId, version, ...owner, at: now }));
-            after = (await findCartByOwner(tx, owner))!;
+            committed.push(await recordChange(tx, cartId, owner, outcome.event, now, expiryOf(this.deps.lifetimes, owner, now)));
+            after = (await findCartById(tx, cartId))!;
           }
           if (key) await storeResult(tx, owner, key, request.operation, print, { kind: 'cart', cart: after, ...(outcome.details === undefined ? {} : { details: outcome.details }) }, now);
           return { cart: after, details: outcome.details };
@@ -141,17 +143,22 @@ export class CartWriter {
     return cartId;
   }
 
-  /** Invalidate before answering (read-your-writes), then publish the outbox rows. */
+  /**
+   * Invalidate before answering (read-your-writes on every gateway: the cart cache here, the
+   * cart's cache tag for the gateways' response caches), then publish the outbox rows.
+   */
   private async afterCommit(owner: Owner, events: CartEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.deps.cache.invalidate(owner, Math.max(...events.map((e) => e.version)));
-    await this.deps.events.publish(events);
+    await Promise.all([this.deps.cache.invalidate(owner, Math.max(...events.map((e) => e.version))), this.deps.tags.bump([cartTag(owner)])]);
+    // Live sync does not hold up the answer: the event is committed in the outbox, and the relay
+    // sends whatever this publish does not get out.
+    void this.deps.events.publish(events);
   }
 
-  /** The absorbed cart is gone: drop its cache entry and tell its devices to stop listening. */
+  /** The absorbed cart is gone: drop its cache entry and tag, and tell its devices to stop listening. */
   private async afterAbsorbed(absorbed: Owner, intoCartId: string): Promise<void> {
-    await this.deps.cache.invalidate(absorbed);
-    await this.deps.events.closed({ ...absorbed, reason: 'MERGED', mergedIntoCartId: intoCartId });
+    await Promise.all([this.deps.cache.invalidate(absorbed), this.deps.tags.bump([cartTag(absorbed)])]);
+    void this.deps.events.closed({ ...absorbed, reason: 'MERGED', mergedIntoCartId: intoCartId });
   }
 
   /** Records an expected failure for a key, so a replay answers the same. */

@@ -5,7 +5,9 @@
  */
 import { LOCKS, runExclusive } from '@platform/server';
 import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { TagStore } from '@platform/redis';
 import type { CartCache } from '../cache/cart-cache.ts';
+import { cartTag } from '../cache/tags.ts';
 import { deleteExpiredCarts, deleteExpiredRecords } from '../data/expiry.ts';
 import type { RequestContext } from '../request-context.ts';
 
@@ -19,7 +21,7 @@ export interface SweepReport {
 }
 
 export class ExpiryService {
-  constructor(private readonly deps: { prisma: PrismaClient; cache: CartCache }) {}
+  constructor(private readonly deps: { prisma: PrismaClient; cache: CartCache; tags: TagStore }) {}
 
   /** Deletes everything expired at the context's clock; how many rows of each kind went, or null when another replica is sweeping. */
   async sweep(ctx: RequestContext): Promise<SweepReport | null> {
@@ -33,6 +35,7 @@ export class ExpiryService {
         break;
       }
       for (const owner of outcome.result) await this.deps.cache.invalidate(owner);
+      await this.deps.tags.bump(outcome.result.map(cartTag));
       carts += outcome.result.length;
       if (outcome.result.length < SWEEP_BATCH) break;
     }

@@ -1,6 +1,6 @@
 /** The cart subgraph's services, built once at start-up and shared by every request. */
 import type { Logger } from '@platform/logger';
-import type { Redis } from '@platform/redis';
+import type { Redis, TagStore } from '@platform/redis';
 import type { PricingClient } from '@subgraph/pricing/contract';
 import type { ProductClient } from '@subgraph/product/contract';
 import type { CartCache } from '../cache/cart-cache.ts';
@@ -24,20 +24,20 @@ export interface CartServiceSettings {
   keyPrefix: string;
 }
 
-export function createCartServices(deps: { prisma: PrismaClient; redis: Redis; cache: CartCache; product: ProductClient; pricing: PricingClient; logger: Logger }, settings: CartServiceSettings) {
-  const { prisma, cache, product, pricing } = deps;
+export function createCartServices(deps: { prisma: PrismaClient; redis: Redis; tags: TagStore; cache: CartCache; product: ProductClient; pricing: PricingClient; logger: Logger }, settings: CartServiceSettings) {
+  const { prisma, cache, tags, product, pricing } = deps;
   const events = new EventPublisher({ prisma, redis: deps.redis, keyPrefix: settings.keyPrefix, logger: deps.logger });
   const reads = createCartReads(prisma, cache);
-  const writer = new CartWriter({ prisma, cache, events, lifetimes: settings.lifetimes });
+  const writer = new CartWriter({ prisma, cache, events, tags, lifetimes: settings.lifetimes });
   return {
     events,
     writer,
     carts: new CartService({ prisma, reads, writer, product, pricing }),
     merge: new MergeService({ prisma, writer, product, jwtSecret: settings.jwtSecret }),
-    shares: new ShareService({ prisma, lifetimes: settings.lifetimes, days: settings.shareDays }),
+    shares: new ShareService({ prisma, tags, lifetimes: settings.lifetimes, days: settings.shareDays }),
     guestSessions: new GuestSessionService({ prisma, jwtSecret: settings.jwtSecret, days: settings.guestSessionDays }),
     history: new HistoryService({ prisma }),
-    expiry: new ExpiryService({ prisma, cache }),
+    expiry: new ExpiryService({ prisma, cache, tags }),
   };
 }
 export type CartServices = ReturnType<typeof createCartServices>;

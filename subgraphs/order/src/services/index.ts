@@ -1,4 +1,5 @@
 /** The order subgraph's services, built once at start-up and shared by every request. */
+import type { TagStore } from '@platform/redis';
 import type { PlatformClients } from '../clients/index.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { CheckoutRecovery } from './checkout/recovery.ts';
@@ -15,7 +16,7 @@ export interface OrderServiceSettings {
   observeCheckout?: (outcome: string) => void;
 }
 
-export function createOrderServices(deps: { prisma: PrismaClient; clients: PlatformClients; ledger: PaymentLedger; faults: FaultPoints }, settings: OrderServiceSettings) {
+export function createOrderServices(deps: { prisma: PrismaClient; clients: PlatformClients; ledger: PaymentLedger; faults: FaultPoints; tags: TagStore }, settings: OrderServiceSettings) {
   const saga = { ...deps, leaseMs: settings.leaseMs };
   return {
     checkouts: new CheckoutService({ ...saga, waitMs: settings.waitMs, ...(settings.observeCheckout ? { observe: settings.observeCheckout } : {}) }),

@@ -1,4 +1,6 @@
 /** Reverting a placed order: refund its charge, put its stock back on hand, give its coupon uses back, then mark it CANCELLED. */
+import type { TagStore } from '@platform/redis';
+import { ordersTag } from '../cache/tags.ts';
 import type { Checkout, Order, PrismaClient } from '../generated/prisma/client.ts';
 import type { PlatformClients } from '../clients/index.ts';
 import type { RequestContext } from '../request-context.ts';
@@ -9,6 +11,7 @@ export interface ReversalDeps {
   prisma: PrismaClient;
   clients: PlatformClients;
   ledger: PaymentLedger;
+  tags: TagStore;
 }
 
 /** Refunds, restocks and un-redeems an order, then marks it CANCELLED; idempotent (also used by checkout when stock vanished after the charge). */
@@ -20,5 +23,6 @@ export async function revertOrder(deps: ReversalDeps, ctx: RequestContext, order
   if (!restock.ok) throw new Error(`order ${order.id}: its stock cannot be returned (reservations are ${restock.status})`);
   await deps.clients.pricing.reverseRedemptions({ checkoutKey: key });
   await deps.prisma.order.updateMany({ where: { id: order.id, status: 'PAID' }, data: { status: 'CANCELLED', cancelledAt: ctx.clock() } });
+  await deps.tags.bump([ordersTag(order.userId)]);
   return deps.prisma.order.findUniqueOrThrow({ where: { id: order.id } });
 }

@@ -3,6 +3,7 @@
  * pagination, and cancelling a PAID order (refund, restock, coupon uses back).
  */
 import { badUserInput, ErrorCode, forbidden, isUuid, publicError } from '@platform/errors';
+import { ordersTag } from '../cache/tags.ts';
 import type { Order, PrismaClient } from '../generated/prisma/client.ts';
 import { requireUser, type RequestContext } from '../request-context.ts';
 import { revertOrder, type ReversalDeps } from './order-reversal.ts';
@@ -26,6 +27,8 @@ export class OrderService {
   async order(ctx: RequestContext, id: string): Promise<Order | null> {
     const userId = requireUser(ctx);
     if (!isUuid(id)) return null;
+    // The token first, then Postgres: a token must never be newer than the rows it guards.
+    await ctx.tags?.guard([ordersTag(userId)]);
     const order = await this.deps.prisma.order.findUnique({ where: { id } });
     if (order && order.userId !== userId) throw forbidden('That order belongs to someone else.');
     return order;
@@ -38,6 +41,7 @@ export class OrderService {
     if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw badUserInput(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}.`, { field: 'first' });
     const after = args.after ? decodeCursor(args.after) : undefined;
     const { prisma } = this.deps;
+    await ctx.tags?.guard([ordersTag(userId)]);
     const [rows, totalCount] = await Promise.all([
       prisma.order.findMany({
         where: { userId, ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}) },

@@ -8,13 +8,19 @@
  * SQL statement in pricing however it is split, and a burst of views of a popular product
  * costs one statement rather than one each (no thundering herd on a cold key).
  */
+import type { CacheTags } from '@platform/server';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { findPrices, type PriceEntry } from '../data/prices.ts';
 import type { PriceCache } from './prices.ts';
+import { priceTag } from './tags.ts';
 
 export interface PriceReads {
-  /** Current prices aligned with `productIds`; `null` for a product without a price. */
-  load(productIds: readonly string[]): Promise<(PriceEntry | null)[]>;
+  /**
+   * Current prices aligned with `productIds`; `null` for a product without a price. With `tags`,
+   * notes each price's cache tag first and reads on its own (a load already in flight may have
+   * read before those tokens, so it is not shared).
+   */
+  load(productIds: readonly string[], tags?: CacheTags | null): Promise<(PriceEntry | null)[]>;
   /** Stops sharing a load in flight for `productId`, so reads after an update see it. */
   forget(productId: string): void;
 }
@@ -22,9 +28,10 @@ export interface PriceReads {
 export function createPriceReads(prisma: PrismaClient, cache: PriceCache): PriceReads {
   const inFlight = new Map<string, Promise<PriceEntry | null>>();
 
-  async function loadBatch(productIds: string[]): Promise<Map<string, PriceEntry>> {
+  async function loadBatch(productIds: string[], tags?: CacheTags | null): Promise<Map<string, PriceEntry>> {
     const found = new Map<string, PriceEntry>();
-    const cached = await cache.getMany(productIds);
+    // The tags are read before the prices (same tick, same pipeline): a token is never newer than its price.
+    const [, cached] = await Promise.all([tags?.guard(productIds.map(priceTag)), cache.getMany(productIds)]);
     const misses: string[] = [];
     productIds.forEach((id, i) => {
       const entry = cached[i];
@@ -42,8 +49,12 @@ export function createPriceReads(prisma: PrismaClient, cache: PriceCache): Price
   }
 
   return {
-    async load(productIds) {
+    async load(productIds, tags) {
       const unique = [...new Set(productIds)];
+      if (tags) {
+        const found = await loadBatch(unique, tags);
+        return productIds.map((id) => found.get(id) ?? null);
+      }
       const missing = unique.filter((id) => !inFlight.has(id));
       if (missing.length) {
         const batch = loadBatch(missing);

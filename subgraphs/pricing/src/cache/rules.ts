@@ -4,9 +4,9 @@
  * - `pricing:coupon:v1:<CODE>`: JSON `CouponRule`, or `null` for an unknown code, TTL
  *   `COUPON_CACHE_TTL_SECONDS`; dropped by createCoupon, redemptions and reversals (once Redis
  *   is back when it is down at the time).
- * - `pricing:countries:v1`: JSON `CountryRates[]`, TTL `COUNTRY_CACHE_TTL_SECONDS`. The tables
- *   change only by migration or seed, which do not run through this service: the TTL is how
- *   long a change takes to reach cart views.
+ * - `pricing:countries:v1`: JSON `CountryRates[]`, TTL `COUNTRY_CACHE_TTL_SECONDS`; dropped when
+ *   an administrator changes a country's rates (`setCountryRates`). A change made straight in the
+ *   tables (a migration or the seed) reaches cart views within the TTL.
  */
 import { createJsonCache, type Redis } from '@platform/redis';
 import type { Logger } from '@platform/logger';
@@ -25,6 +25,7 @@ export interface RuleCacheSettings {
 export function createRuleCache(redis: Redis, logger: Logger, settings: RuleCacheSettings) {
   const json = createJsonCache(redis, logger);
   const invalidator = createInvalidator(redis, logger, couponKey('*'));
+  const countryInvalidator = createInvalidator(redis, logger, COUNTRIES_KEY);
   return {
     /** Cached coupons aligned with `codes`: a rule, `null` (known unknown), or `undefined` (miss). */
     getCoupons: (codes: readonly string[]) => json.getMany<CouponRule | null>(codes.map(couponKey)),
@@ -40,6 +41,8 @@ export function createRuleCache(redis: Redis, logger: Logger, settings: RuleCach
       return rates;
     },
     setCountries: (rates: CountryRates[]) => json.setMany([{ key: COUNTRIES_KEY, value: rates }], settings.countryTtlSeconds),
+    /** Drops the country table after an admin changed it (once Redis is back when it is down). */
+    invalidateCountries: () => countryInvalidator.drop([COUNTRIES_KEY]),
   };
 }
 export type RuleCache = ReturnType<typeof createRuleCache>;

@@ -1,8 +1,8 @@
 /**
  * The pricing subgraph's internal operations, as its callers (cart, order) see them: the input
  * and answer schema of each, the types inferred from them, and a typed client. Served by
- * `../internal.ts`; they read Postgres, not the caches, because they feed what the cart
- * captures and what checkout charges. Schemas and types only.
+ * `../internal.ts`. What checkout charges (quote, redemptions, countries) is read from Postgres;
+ * the prices the cart captures come from the write-through price cache. Schemas and types only.
  *
  *   prices              {productIds}                            -> {items: [{productId, amount, currencyCode}]}
  *   validateCoupon      {code, subtotal?}                       -> {valid: true, code} | {valid: false, code, reason, message}

@@ -11,6 +11,18 @@ export interface CountryRates {
   freeOver: string | null;
 }
 
+/** Sets a country's tax and shipping rates (both rows, in one transaction); the store ships there from then on. */
+export async function upsertCountryRates(prisma: PrismaClient, rates: CountryRates): Promise<void> {
+  await prisma.$transaction([
+    prisma.taxRate.upsert({ where: { country: rates.country }, create: { country: rates.country, rate: rates.taxRate }, update: { rate: rates.taxRate } }),
+    prisma.shippingRate.upsert({
+      where: { country: rates.country },
+      create: { country: rates.country, amount: rates.shipping, freeOver: rates.freeOver },
+      update: { amount: rates.shipping, freeOver: rates.freeOver },
+    }),
+  ]);
+}
+
 /** Countries the store ships to (a tax row and a shipping row), by code, in one statement. */
 export async function findCountryRates(prisma: PrismaClient): Promise<CountryRates[]> {
   const rows = await prisma.$queryRaw<{ country: string; taxRate: string; shipping: string; freeOver: string | null }[]>`

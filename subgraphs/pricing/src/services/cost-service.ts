@@ -4,13 +4,18 @@
  * prices, reading coupons and rates from Postgres). Both use `computeCost`, so checkout charges
  * what the cart showed.
  */
+import { requireAdmin } from '@platform/auth';
+import { badUserInput } from '@platform/errors';
+import type { TagStore } from '@platform/redis';
+import type { RuleCache } from '../cache/rules.ts';
+import { RATES_TAG } from '../cache/tags.ts';
 import type { CartCost, QuoteInput, ShippingCountry } from '../contract/index.ts';
 import { findCoupons, toCouponRule, type CouponRule } from '../data/coupons.ts';
-import { findCountryRates, type CountryRates } from '../data/countries.ts';
+import { findCountryRates, upsertCountryRates, type CountryRates } from '../data/countries.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { RequestContext } from '../request-context.ts';
 import { computeCost, costToWire, normalizeCouponCode, ratesFor } from './cost-rules.ts';
-import { Decimal, money } from './money.ts';
+import { Decimal, hasCents, MAX_AMOUNT, money } from './money.ts';
 
 export type { ShippingCountry };
 
@@ -27,6 +32,8 @@ export type QuoteResult = { ok: true; cost: CartCost } | { ok: false; unknownCou
 
 export interface CostServiceDeps {
   prisma: PrismaClient;
+  cache: RuleCache;
+  tags: TagStore;
   currencyCode: string;
   defaultCountry: string;
 }
@@ -100,6 +107,18 @@ export class CostService {
     return { valid: supported.includes(code), country: code, supportedCountries: supported };
   }
 
+  /**
+   * Sets the tax and shipping rates of a country (administrators only); the store ships there
+   * from then on, and every cart view costed with the old rates is stale on every gateway.
+   */
+  async setCountryRates(ctx: RequestContext, input: { country: string; taxRate: string; shipping: string; freeShippingOver?: string | null }): Promise<ShippingCountry> {
+    requireAdmin(ctx.identity);
+    const rates = parseCountryRates(input);
+    await upsertCountryRates(this.deps.prisma, rates);
+    await Promise.all([this.deps.cache.invalidateCountries(), this.deps.tags.bump([RATES_TAG])]);
+    return this.describe(rates);
+  }
+
   private describe(rates: CountryRates): ShippingCountry {
     const { currencyCode, defaultCountry } = this.deps;
     return {
@@ -117,4 +136,30 @@ export class CostService {
     if (!rates) throw new Error(`no tax and shipping rates for the default country ${this.deps.defaultCountry}`);
     return rates;
   }
+}
+
+const COUNTRY = /^[A-Z]{2}$/;
+
+function amountOf(value: string, field: string, max = MAX_AMOUNT): Decimal {
+  let parsed: Decimal;
+  try {
+    parsed = new Decimal(value);
+  } catch {
+    throw badUserInput(`${field} must be a decimal such as "5.00".`, { field });
+  }
+  if (!parsed.isFinite() || parsed.isNegative() || parsed.greaterThan(max)) throw badUserInput(`${field} must be from 0 to ${max.toString()}.`, { field });
+  return parsed;
+}
+
+/** Checks an admin's country rates: an ISO country code, a tax rate from 0 to 1 (at most 4 decimals), amounts in cents. */
+export function parseCountryRates(input: { country: string; taxRate: string; shipping: string; freeShippingOver?: string | null }): CountryRates {
+  const country = input.country.trim().toUpperCase();
+  if (!COUNTRY.test(country)) throw badUserInput('country must be an ISO 3166-1 alpha-2 code such as "SG".', { field: 'country' });
+  const taxRate = amountOf(input.taxRate, 'taxRate', new Decimal(1));
+  if (taxRate.decimalPlaces() > 4) throw badUserInput('taxRate may have at most 4 decimals.', { field: 'taxRate' });
+  const shipping = amountOf(input.shipping, 'shipping');
+  if (!hasCents(shipping)) throw badUserInput('shipping must have at most 2 decimals.', { field: 'shipping' });
+  const freeOver = input.freeShippingOver == null ? null : amountOf(input.freeShippingOver, 'freeShippingOver');
+  if (freeOver && !hasCents(freeOver)) throw badUserInput('freeShippingOver must have at most 2 decimals.', { field: 'freeShippingOver' });
+  return { country, taxRate: taxRate.toFixed(4), shipping: shipping.toFixed(2), freeOver: freeOver?.toFixed(2) ?? null };
 }

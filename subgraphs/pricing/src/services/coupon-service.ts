@@ -8,7 +8,9 @@
 import { requireAdmin } from '@platform/auth';
 import { badUserInput } from '@platform/errors';
 import { Prisma, type CouponKind, type PrismaClient } from '../generated/prisma/client.ts';
+import type { TagStore } from '@platform/redis';
 import type { RuleCache } from '../cache/rules.ts';
+import { couponTag } from '../cache/tags.ts';
 import { claimRedemption, decrementRedemptions, findCoupons, incrementRedemptions, insertCoupon, markReversed, toCouponRule, type CouponModel, type NewCoupon } from '../data/coupons.ts';
 import { couponProblem, couponProblemMessage, normalizeCouponCode, type CouponProblem, type CouponReason } from './cost-rules.ts';
 import type { RequestContext } from '../request-context.ts';
@@ -33,6 +35,7 @@ export interface CouponInput {
 export interface CouponServiceDeps {
   prisma: PrismaClient;
   cache: RuleCache;
+  tags: TagStore;
   currencyCode: string;
 }
 
@@ -105,14 +108,17 @@ export class CouponService {
     const created = await insertCoupon(this.deps.prisma, coupon);
     if (!created) throw badUserInput(`A coupon ${coupon.code} exists already.`, { field: 'code' });
     // A cart may have cached the code as unknown.
-    await this.deps.cache.invalidateCoupons([coupon.code]);
+    await this.changed([coupon.code]);
     return created;
   }
 
   /** One coupon by code (any case), for administrators; null when unknown. */
   async get(ctx: RequestContext, code: string): Promise<CouponModel | null> {
     requireAdmin(ctx.identity);
-    const [row] = await findCoupons(this.deps.prisma, [normalizeCouponCode(code)]);
+    const normalized = normalizeCouponCode(code);
+    // The token first, then Postgres: a token must never be newer than the row it guards.
+    await ctx.tags?.guard([couponTag(normalized)]);
+    const [row] = await findCoupons(this.deps.prisma, [normalized]);
     return row ?? null;
   }
 
@@ -165,7 +171,7 @@ export class CouponService {
       if (error instanceof RedemptionRefused) return { ok: false, failed: error.failed };
       throw error;
     }
-    await this.deps.cache.invalidateCoupons(unique);
+    await this.changed(unique);
     return { ok: true, redeemed: unique };
   }
 
@@ -178,7 +184,12 @@ export class CouponService {
         return codes;
       }, TRANSACTION_OPTIONS),
     );
-    await this.deps.cache.invalidateCoupons(reversed);
+    await this.changed(reversed);
     return { reversed };
+  }
+
+  /** Coupons changed: their cached rules go, and responses showing them are stale everywhere. */
+  private async changed(codes: readonly string[]): Promise<void> {
+    await Promise.all([this.deps.cache.invalidateCoupons(codes), this.deps.tags.bump(codes.map(couponTag))]);
   }
 }

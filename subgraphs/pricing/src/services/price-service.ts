@@ -3,9 +3,11 @@ import { requireAdmin } from '@platform/auth';
 import { badUserInput, isUuid } from '@platform/errors';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { PriceReads } from '../cache/price-reads.ts';
+import type { TagStore } from '@platform/redis';
 import type { PriceCache } from '../cache/prices.ts';
+import { priceTag } from '../cache/tags.ts';
 import type { CurrentPrice } from '../contract/index.ts';
-import { findPrices, writePrice, type PriceEntry, type ProductRef } from '../data/prices.ts';
+import { writePrice, type PriceEntry, type ProductRef } from '../data/prices.ts';
 import type { RequestContext } from '../request-context.ts';
 import { Decimal, hasCents, MAX_AMOUNT, money, type Money } from './money.ts';
 
@@ -20,6 +22,7 @@ export interface PriceServiceDeps {
   prisma: PrismaClient;
   cache: PriceCache;
   source: PriceReads;
+  tags: TagStore;
   currencyCode: string;
 }
 
@@ -73,10 +76,14 @@ export class PriceService {
     return hasPriceChanged(line, await this.currentUnitPrice(ctx, line));
   }
 
-  /** Current prices straight from Postgres (what the cart captures); products without a price are left out. */
+  /**
+   * Current prices (what the cart captures), from the price cache the views use: `setPrice`
+   * writes through it, so it is never behind an acknowledged change; products without a price are
+   * left out.
+   */
   async prices(_ctx: RequestContext, productIds: readonly string[]): Promise<CurrentPrice[]> {
-    const rows = await findPrices(this.deps.prisma, productIds);
-    return rows.map((r) => ({ productId: r.productId, amount: r.amount, currencyCode: r.currencyCode }));
+    const entries = await this.deps.source.load(productIds);
+    return entries.flatMap((e) => (e ? [{ productId: e.productId, amount: e.amount, currencyCode: e.currencyCode }] : []));
   }
 
   /**
@@ -91,7 +98,7 @@ export class PriceService {
     if (!isUuid(productId)) throw badUserInput('productId must be a product id (UUID).', { field: 'productId' });
     const entry = await writePrice(this.deps.prisma, productId, parsePriceAmount(input.amount), this.deps.currencyCode);
     this.deps.source.forget(productId);
-    await this.deps.cache.put(entry);
+    await Promise.all([this.deps.cache.put(entry), this.deps.tags.bump([priceTag(productId)])]);
     return { id: productId, price: entry };
   }
 }

@@ -1,11 +1,14 @@
 /**
  * Catalog reads through the Redis cache: every product, category or availability a request
  * touches costs one cache round trip and, for what the cache lacks, one SQL statement per kind,
- * however many entities are asked for.
+ * however many entities are asked for. Given a tag collector, each read notes the cache tags of
+ * what it reads first (in the same Redis pipeline, so a token is never newer than its data).
  */
+import type { CacheTags } from '@platform/server';
 import type { Category, PrismaClient, Product } from '../generated/prisma/client.ts';
 import { alignById, findAvailability, findCategories, findProductsByIds } from '../data/products.ts';
 import type { CatalogCache } from './catalog-cache.ts';
+import { CATEGORIES_TAG, productTag, stockTag } from './tags.ts';
 
 export interface AvailabilityRow {
   productId: string;
@@ -20,8 +23,8 @@ export interface CatalogReads {
 }
 
 /** Products by id, cache first; what the cache lacks is read in one statement and cached. */
-export async function loadProducts({ prisma, cache }: CatalogReads, ids: readonly string[]): Promise<(Product | null)[]> {
-  const cached = await cache.products.get(ids);
+export async function loadProducts({ prisma, cache }: CatalogReads, ids: readonly string[], tags?: CacheTags | null): Promise<(Product | null)[]> {
+  const [, cached] = await Promise.all([tags?.guard(ids.map(productTag)), cache.products.get(ids)]);
   const missing = ids.filter((_, i) => cached[i] === undefined);
   const rows = missing.length ? await findProductsByIds(prisma, missing) : [];
   await cache.products.set(rows);
@@ -31,8 +34,8 @@ export async function loadProducts({ prisma, cache }: CatalogReads, ids: readonl
 }
 
 /** Availability by product id, cache first (entries live at most 60 s and are dropped on every stock change). */
-export async function loadAvailability({ prisma, cache }: CatalogReads, ids: readonly string[]): Promise<AvailabilityRow[]> {
-  const cached = await cache.availability.get(ids);
+export async function loadAvailability({ prisma, cache }: CatalogReads, ids: readonly string[], tags?: CacheTags | null): Promise<AvailabilityRow[]> {
+  const [, cached] = await Promise.all([tags?.guard(ids.map(stockTag)), cache.availability.get(ids)]);
   const missing = ids.filter((_, i) => cached[i] === undefined);
   const rows = missing.length ? await findAvailability(prisma, missing) : [];
   await cache.availability.set(rows);
@@ -44,8 +47,8 @@ export async function loadAvailability({ prisma, cache }: CatalogReads, ids: rea
 }
 
 /** The whole category tree (small, rarely changed), cache first. */
-export async function loadCategories({ prisma, cache }: CatalogReads): Promise<Category[]> {
-  const cached = await cache.categories.get();
+export async function loadCategories({ prisma, cache }: CatalogReads, tags?: CacheTags | null): Promise<Category[]> {
+  const [, cached] = await Promise.all([tags?.guard([CATEGORIES_TAG]), cache.categories.get()]);
   if (cached) return cached;
   const rows = await findCategories(prisma);
   await cache.categories.set(rows);

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { badUserInput, isUuid } from '@platform/errors';
 import type { Category, PrismaClient, Product } from '../generated/prisma/client.ts';
 import type { RequestContext } from '../request-context.ts';
+import { ANY_STOCK_TAG, CATALOG_TAG } from '../cache/tags.ts';
 import { countProducts, findProductPage, type ProductQuery, type Seek } from '../data/products.ts';
 
 export const MAX_PAGE_SIZE = 100;
@@ -84,7 +85,10 @@ export class CatalogService {
    * One page of products matching `filter`, gap-free and repeat-free across pages: by relevance
    * (then id) when it has search text, else by id (UUID v7, roughly creation order).
    */
-  listProducts(_ctx: RequestContext, args: { filter?: ProductFilterInput | null; first?: number | null; after?: string | null }): Promise<ProductPage> {
+  async listProducts(ctx: RequestContext, args: { filter?: ProductFilterInput | null; first?: number | null; after?: string | null }): Promise<ProductPage> {
+    const query = args.filter?.inStockOnly ? [CATALOG_TAG, ANY_STOCK_TAG] : [CATALOG_TAG];
+    // Tokens first, then Postgres: a token must never be newer than the rows it guards.
+    await ctx.tags?.guard(query);
     return listProducts(this.deps.prisma, args);
   }
 

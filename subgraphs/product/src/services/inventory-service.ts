@@ -9,7 +9,9 @@ import { notFound } from './errors.ts';
 import type { PrismaClient, ReservationStatus, StockMovementReason } from '../generated/prisma/client.ts';
 import type { KeyOutcome, ReserveOutcome, StockLine } from '../contract/index.ts';
 import type { RequestContext } from '../request-context.ts';
+import type { TagStore } from '@platform/redis';
 import type { CatalogCache } from '../cache/catalog-cache.ts';
+import { ANY_STOCK_TAG, stockTag } from '../cache/tags.ts';
 import {
   activateReservations,
   applyStockChanges,
@@ -59,6 +61,7 @@ const EXPIRE = { reason: 'EXPIRE' as const, delta: (q: number) => ({ onHandDelta
 export interface InventoryDeps {
   prisma: PrismaClient;
   cache: CatalogCache;
+  tags: TagStore;
   reservationTtlSeconds: number;
   sweepBatchSize: number;
   /** How long a transaction may wait for a pooled connection. */
@@ -84,8 +87,9 @@ export class InventoryService {
     return this.deps.prisma.$transaction(fn, { maxWait: this.deps.transactionWaitMs, timeout: 15_000 });
   }
 
+  /** Drops the changed products' cached availability and bumps their cache tags, before anyone is answered. */
   private async afterCommit(productIds: readonly string[]): Promise<void> {
-    await this.deps.cache.availability.invalidate(productIds);
+    await Promise.all([this.deps.cache.availability.invalidate(productIds), this.deps.tags.bump([...productIds.map(stockTag), ANY_STOCK_TAG])]);
   }
 
   /**

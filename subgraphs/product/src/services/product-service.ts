@@ -5,7 +5,9 @@
 import { requireAdmin } from '@platform/auth';
 import { badUserInput, isUuid } from '@platform/errors';
 import { Prisma, type PrismaClient, type Product } from '../generated/prisma/client.ts';
+import type { TagStore } from '@platform/redis';
 import type { CatalogCache } from '../cache/catalog-cache.ts';
+import { CATALOG_TAG, productTag } from '../cache/tags.ts';
 import type { RequestContext } from '../request-context.ts';
 import { notFound } from './errors.ts';
 import type { InventoryService } from './inventory-service.ts';
@@ -92,6 +94,7 @@ const isKnownError = (error: unknown, code: string) => error instanceof Prisma.P
 export interface ProductServiceDeps {
   prisma: PrismaClient;
   cache: CatalogCache;
+  tags: TagStore;
   inventory: InventoryService;
 }
 
@@ -127,7 +130,7 @@ export class ProductService {
       if (isKnownError(error, 'P2002')) throw badUserInput('Another product already has this SKU.', { field: 'input.sku' });
       throw error;
     }
-    await cache.products.invalidate([product.id]);
+    await Promise.all([cache.products.invalidate([product.id]), this.deps.tags.bump([productTag(product.id), CATALOG_TAG])]);
     return product;
   }
 

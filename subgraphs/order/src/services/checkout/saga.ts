@@ -15,7 +15,9 @@
  * recovery sweep finishes it (from CHARGED on) or compensates it (before).
  */
 import type { Checkout, CheckoutStatus, PrismaClient } from '../../generated/prisma/client.ts';
+import type { TagStore } from '@platform/redis';
 import { isRefusal } from '@platform/server';
+import { ordersTag } from '../../cache/tags.ts';
 import type { PlatformClients } from '../../clients/index.ts';
 import type { RequestContext } from '../../request-context.ts';
 import { finishCheckout, LeaseLost, releaseLease, resultOf, saveProgress, stateOf, type SagaState, type StoredResult } from '../../data/checkouts.ts';
@@ -46,6 +48,7 @@ export interface SagaDeps {
   prisma: PrismaClient;
   clients: PlatformClients;
   ledger: PaymentLedger;
+  tags: TagStore;
   leaseMs: number;
   faults: FaultPoints;
 }
@@ -244,6 +247,7 @@ export class CheckoutSaga {
       return order.id;
     });
     Object.assign(this.row, { status: 'ORDERED', orderId });
+    await this.deps.tags.bump([ordersTag(this.row.userId)]);
   }
 
   /**

@@ -14,6 +14,7 @@ export const priceResolvers: Resolvers = {
   Mutation: {
     setPrice: (_, { productId, amount }, ctx) => ctx.services.prices.setPrice(ctx, { productId, amount }),
     createCoupon: (_, { input }, ctx) => ctx.services.coupons.create(ctx, input),
+    setCountryRates: (_, { input }, ctx) => ctx.services.costs.setCountryRates(ctx, input),
   },
   Product: {
     price: (product, _, ctx) => ctx.services.prices.productPrice(ctx, product),

@@ -1,0 +1,95 @@
+/**
+ * The gateway's response cache: private (an entry is keyed by the caller's identity, never
+ * served to anyone else), in memory on each instance, and exactly as fresh as the data. Each
+ * entry keeps the cache tags of everything it shows with the tokens they had before that data
+ * was read (collected from the subgraphs' answers). A lookup reads the tags' current tokens from
+ * Redis (one MGET): any changed token means something it shows changed, through any gateway,
+ * the checkout saga, a job or an admin write, and the entry is dropped. Redis down means bypass:
+ * no entry is served (and none stored) until it is back, and then every entry is dropped, since
+ * changes made meanwhile may not have reached their tags.
+ */
+import { LRUCache } from 'lru-cache';
+import { Counter, Gauge } from 'prom-client';
+import { TAG_TTL_SECONDS, type Redis, type TagStore } from '@platform/redis';
+import type { Metrics } from '@platform/server';
+
+export interface ResponseCacheSettings {
+  maxEntries: number;
+  maxBytes: number;
+  /** Must stay well under the tags' lifetime (a tag that expired could not be compared). */
+  ttlSeconds: number;
+}
+
+interface Entry {
+  body: string;
+  tags: string[];
+  tokens: string[];
+}
+
+export type Lookup = { kind: 'hit'; body: string } | { kind: 'miss' } | { kind: 'stale' } | { kind: 'bypass' };
+
+/** The kind of thing a tag names (`price:<id>` -> `price`): the cause label of an invalidation. */
+const causeOf = (tag: string): string => tag.split(':', 1)[0]!;
+
+export class ResponseCache {
+  private readonly entries: LRUCache<string, Entry>;
+  private readonly lookups: Counter<string>;
+  private readonly invalidations: Counter<string>;
+
+  constructor(
+    private readonly deps: { redis: Redis; tags: TagStore; metrics: Metrics },
+    settings: ResponseCacheSettings,
+  ) {
+    if (settings.ttlSeconds * 2 > TAG_TTL_SECONDS) throw new Error(`RESPONSE_CACHE_TTL_SECONDS must be at most ${TAG_TTL_SECONDS / 2}`);
+    this.entries = new LRUCache<string, Entry>({
+      max: settings.maxEntries,
+      maxSize: settings.maxBytes,
+      sizeCalculation: (entry, key) => key.length + entry.body.length + entry.tags.reduce((n, t) => n + t.length + 24, 0),
+      ttl: settings.ttlSeconds * 1000,
+    });
+    const registers = [deps.metrics.registry];
+    this.lookups = new Counter({ name: 'gateway_response_cache_lookups_total', help: 'Response cache lookups by result (hit, miss, stale, bypass when Redis is unavailable)', labelNames: ['result'], registers });
+    this.invalidations = new Counter({ name: 'gateway_response_cache_invalidations_total', help: 'Cached responses found stale, by the kind of thing that changed', labelNames: ['cause'], registers });
+    const entries = this.entries;
+    new Gauge({ name: 'gateway_response_cache_entries', help: 'Responses cached on this instance', registers, collect() { this.set(entries.size); } });
+    new Gauge({ name: 'gateway_response_cache_bytes', help: 'Approximate size of the responses cached on this instance', registers, collect() { this.set(entries.calculatedSize); } });
+    let wasDown = false;
+    deps.redis.on('close', () => (wasDown = true));
+    deps.redis.on('ready', () => {
+      // Changes made while this instance could not see Redis may have missed their tags.
+      if (wasDown) this.entries.clear();
+      wasDown = false;
+    });
+  }
+
+  /** The stored response for `key` if every tag it depends on is unchanged; one Redis round trip. */
+  async lookup(key: string): Promise<Lookup> {
+    const entry = this.entries.get(key);
+    if (!entry) return this.count({ kind: 'miss' });
+    const current = await this.deps.tags.read(entry.tags);
+    if (!current) return this.count({ kind: 'bypass' });
+    for (let i = 0; i < current.length; i++) {
+      if (current[i] !== entry.tokens[i]) {
+        this.entries.delete(key);
+        this.invalidations.inc({ cause: causeOf(entry.tags[i]!) });
+        return this.count({ kind: 'stale' });
+      }
+    }
+    return this.count({ kind: 'hit', body: entry.body });
+  }
+
+  /** Stores a response with the tags (and tokens) it was built from. */
+  store(key: string, body: string, tokens: ReadonlyMap<string, string>): void {
+    this.entries.set(key, { body, tags: [...tokens.keys()], tokens: [...tokens.values()] });
+  }
+
+  /** Responses cached on this instance. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private count(lookup: Lookup): Lookup {
+    this.lookups.inc({ result: lookup.kind });
+    return lookup;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The gateway's `/graphql` over HTTP, in the order a request pays for it: read the body, know
+ * the caller (verified tokens are remembered until they expire), resolve a persisted operation,
+ * then count the request against the caller's rate limit and look it up in the response cache
+ * at the same time (one Redis round trip for both). A fresh cached response is written as it
+ * was stored: no parse, validation, planning or subgraph fetch. Anything else runs through
+ * Apollo Server and the query plan, collecting the cache tags of what it shows so that a query
+ * can be stored on its way out.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { Identity } from '@platform/auth';
+import { canonicalJson, readBody } from '@platform/server';
+import type { DocumentInfo } from './cache/cacheable.ts';
+import type { ResponseCache } from './cache/response-cache.ts';
+import { ResponseTags, type GatewayContext } from './datasource.ts';
+import type { OperationRequest, PersistedOperations } from './persisted.ts';
+import type { RateLimiter } from './rate-limit.ts';
+
+export interface EndpointDeps {
+  apollo: ApolloServer<GatewayContext>;
+  identityOf(req: IncomingMessage): Promise<Identity>;
+  rateLimiter: RateLimiter;
+  persisted: PersistedOperations;
+  analyse(query: string, operationName: string | undefined): DocumentInfo;
+  /** Absent when the response cache is off. */
+  cache: ResponseCache | undefined;
+}
+
+/** Whose cached responses these are: never shared across users, guests, roles or the anonymous. */
+export function identityKey(identity: Identity): string {
+  switch (identity.kind) {
+    case 'user':
+      return `u:${identity.role}:${identity.userId}`;
+    case 'guest':
+      return `g:${identity.guestId}`;
+    case 'service':
+      return `s:${identity.service}`;
+    default:
+      return 'a';
+  }
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+function bodyFromSearch(params: URLSearchParams): OperationRequest {
+  const json = (name: string): unknown => {
+    const raw = params.get(name);
+    if (raw === null) return undefined;
+    try {
+      return JSON.parse(raw);
+    } catch {
+      return raw;
+    }
+  };
+  return { query: params.get('query') ?? undefined, operationName: params.get('operationName') ?? undefined, variables: json('variables'), extensions: json('extensions') };
+}
+
+function searchOf(body: OperationRequest): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(body)) {
+    if (value === undefined || value === null) continue;
+    params.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  return `?${params.toString()}`;
+}
+
+/** The request Apollo sees: the resolved query text, without the persisted-query extension (handled here). */
+function withQuery(body: OperationRequest, query: string): OperationRequest {
+  const extensions = body.extensions && typeof body.extensions === 'object' ? { ...(body.extensions as Record<string, unknown>) } : undefined;
+  if (extensions) delete extensions.persistedQuery;
+  const resolved: OperationRequest = { ...body, query };
+  if (extensions && Object.keys(extensions).length) resolved.extensions = extensions;
+  else delete resolved.extensions;
+  return resolved;
+}
+
+export function createGraphQLEndpoint(deps: EndpointDeps) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const raw = method === 'GET' ? bodyFromSearch(url.searchParams) : await readBody(req);
+    const identity = await deps.identityOf(req);
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return void (await runApollo(deps, req, res, method, raw, url.search, { identity }));
+
+    const body = raw as OperationRequest;
+    const operation = await deps.persisted.resolve(body);
+    const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
+    const info = deps.analyse(operation.query, operationName);
+    const key = deps.cache && info.cacheable ? `${identityKey(identity)}\u0000${operation.hash}\u0000${operationName ?? ''}\u0000${canonicalJson(body.variables ?? {})}` : undefined;
+    const [, lookup] = await Promise.all([deps.rateLimiter.consume(identity, req), key ? deps.cache!.lookup(key) : undefined]);
+    if (lookup?.kind === 'hit') {
+      res.writeHead(200, JSON_HEADERS);
+      return void res.end(lookup.body);
+    }
+    const context: GatewayContext = key && lookup?.kind !== 'bypass' ? { identity, tags: new ResponseTags() } : { identity };
+    const resolved = withQuery(body, operation.query);
+    const written = await runApollo(deps, req, res, method, method === 'GET' ? undefined : resolved, method === 'GET' ? searchOf(resolved) : url.search, context);
+    if (key && context.tags?.storable && written.status === 200 && written.body !== undefined) deps.cache!.store(key, written.body, context.tags.tokens);
+  };
+}
+
+/** Runs one request through Apollo Server and writes its answer; returns what it wrote. */
+async function runApollo(deps: EndpointDeps, req: IncomingMessage, res: ServerResponse, method: string, body: unknown, search: string, context: GatewayContext): Promise<{ status: number; body: string | undefined }> {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  const response = await deps.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method, headers, search, body }, context: async () => context });
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  const status = response.status ?? 200;
+  res.statusCode = status;
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return { status, body: response.body.string };
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+  return { status, body: undefined };
+}

@@ -1,0 +1,8 @@
+/** The cache tags of pricing's data (see `@platform/redis` tags): bumped by every writer, noted by every reader. */
+
+/** A product's current price. */
+export const priceTag = (productId: string): string => `price:${productId}`;
+/** A coupon (its rule and its redemption count). */
+export const couponTag = (code: string): string => `coupon:${code}`;
+/** The tax and shipping tables. */
+export const RATES_TAG = 'rates';
