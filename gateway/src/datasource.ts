@@ -114,16 +114,12 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
 
   private async send(batch: Batch): Promise<void> {
     const single = batch.items.length === 1;
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...signIdentity(batch.identity, this.options.internalSecret) };
+    const body = JSON.stringify(single ? batch.items[0]!.body : batch.items.map((i) => i.body));
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...signIdentity(batch.identity, this.options.internalSecret, { method: 'POST', path: this.path, body }) };
     if (batch.wantTags) headers[CACHE_TAGS_HEADER] = '1';
     try {
       this.options.onRequest?.(this.options.name);
-      const response = await this.pool.request({
-        method: 'POST',
-        path: this.path,
-        headers,
-        body: JSON.stringify(single ? batch.items[0]!.body : batch.items.map((i) => i.body)),
-      });
+      const response = await this.pool.request({ method: 'POST', path: this.path, headers, body });
       const text = await response.body.text();
       const parsed = parseJson(text);
       if (response.statusCode === 400) throw userInputError(parsed) ?? new Error(`subgraph ${this.options.name} answered 400`);

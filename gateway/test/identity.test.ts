@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddCartLineDocument, CartDocument, ProductsDocument } from '@platform/client';
-import { signIdentity, signUserToken } from '@platform/auth';
+import { signIdentity, signUserToken, type Identity } from '@platform/auth';
 import { startStack, TEST_INTERNAL_SECRET, type TestStack } from '@platform/e2e/support';
 
 let stack: TestStack;
@@ -74,6 +74,8 @@ describe('subgraphs trust only the gateway', () => {
   const cartQuery = JSON.stringify({ query: '{ cart { id } }' });
   const post = (headers: Record<string, string>) =>
     fetch(stack.subgraphs.cart.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: cartQuery });
+  /** Signed as the gateway signs its request to the cart subgraph. */
+  const signed = (who: Identity, secret = TEST_INTERNAL_SECRET, now?: number) => signIdentity(who, secret, { method: 'POST', path: '/graphql', body: cartQuery }, now);
   const identity = { kind: 'user' as const, userId: 'victim', role: 'customer' as const, expiresAt: Date.now() + 60_000 };
 
   it('rejects a request without the platform signature', async () => {
@@ -83,33 +85,34 @@ describe('subgraphs trust only the gateway', () => {
   });
 
   it('rejects an identity signed with the wrong secret', async () => {
-    const response = await post(signIdentity(identity, 'not-the-internal-secret-0123456789-0123456789'));
+    const response = await post(signed(identity, 'not-the-internal-secret-0123456789-0123456789'));
     expect(response.status).toBe(401);
   });
 
   it('rejects a correctly signed identity whose payload was swapped', async () => {
-    const genuine = signIdentity({ ...identity, userId: 'mallory' }, TEST_INTERNAL_SECRET);
-    const swapped = { ...genuine, 'x-platform-identity': signIdentity(identity, TEST_INTERNAL_SECRET)['x-platform-identity']! };
+    const genuine = signed({ ...identity, userId: 'mallory' });
+    const swapped = { ...genuine, 'x-platform-identity': signed(identity)['x-platform-identity']! };
     expect((await post(swapped)).status).toBe(401);
   });
 
   it('rejects a stale signature (replay)', async () => {
-    const response = await post(signIdentity(identity, TEST_INTERNAL_SECRET, Date.now() - 10 * 60_000));
+    const response = await post(signed(identity, TEST_INTERNAL_SECRET, Date.now() - 10 * 60_000));
     expect(response.status).toBe(401);
   });
 
   it('accepts the same request when the gateway signed it', async () => {
-    const response = await post(signIdentity(identity, TEST_INTERNAL_SECRET));
+    const response = await post(signed(identity));
     expect(response.status).toBe(200);
     expect((await response.json()).data).toEqual({ cart: null });
   });
 
   it('internal operations refuse a user identity and unsigned calls', async () => {
-    const call = (headers: Record<string, string>) =>
-      fetch(new URL('/internal/availability', stack.subgraphs.product.url), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ productIds: [productId] }) });
+    const body = JSON.stringify({ productIds: [productId] });
+    const call = (headers: Record<string, string>) => fetch(new URL('/internal/availability', stack.subgraphs.product.url), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const as = (who: Identity) => signIdentity(who, TEST_INTERNAL_SECRET, { method: 'POST', path: '/internal/availability', body });
     expect((await call({})).status).toBe(401);
-    expect((await call(signIdentity(identity, TEST_INTERNAL_SECRET))).status).toBe(403);
-    const ok = await call(signIdentity({ kind: 'service', service: 'cart' }, TEST_INTERNAL_SECRET));
+    expect((await call(as(identity))).status).toBe(403);
+    const ok = await call(as({ kind: 'service', service: 'cart' }));
     expect(ok.status).toBe(200);
     expect((await ok.json()).items[0]).toMatchObject({ productId, exists: true });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signGuestToken, signIdentity, signUserToken, verifyGuestToken, verifySignedIdentity, verifyUserToken, TokenError, SignatureError } from './index.ts';
+import { bodyHash, MAX_AGE_MS, signGuestToken, signIdentity, signUserToken, verifyGuestToken, verifySignedIdentity, verifyUserToken, TokenError, SignatureError } from './index.ts';
 
 const SECRET = 'unit-test-secret-0123456789-0123456789-xyz';
 const headers = (h: Record<string, string>) => ({ get: (name: string) => h[name] });
@@ -37,19 +37,38 @@ describe('user tokens', () => {
 
 describe('signed identity headers', () => {
   const identity = { kind: 'user' as const, userId: 'u1', role: 'customer' as const, expiresAt: Date.now() + 60_000 };
+  const request = { method: 'POST', path: '/graphql', body: '{"query":"{ cart { id } }"}' };
+  const seen = (overrides: Partial<{ method: string; path: string; body: string }> = {}) => {
+    const r = { ...request, ...overrides };
+    return { method: r.method, path: r.path, bodyHash: bodyHash(r.body) };
+  };
 
-  it('verifies what was signed', () => {
-    expect(verifySignedIdentity(headers(signIdentity(identity, SECRET)), SECRET)).toEqual(identity);
+  it('verifies what was signed, for the request it was signed for', () => {
+    const verified = verifySignedIdentity(headers(signIdentity(identity, SECRET, request)), SECRET, seen());
+    expect(verified.identity).toEqual(identity);
+    expect(verified.nonce).toMatch(/^[A-Za-z0-9_-]{16}$/);
   });
 
   it('refuses a payload edited after signing', () => {
-    const signed = signIdentity(identity, SECRET);
-    const edited = Buffer.from(JSON.stringify({ ...identity, userId: 'u2', iat: Date.now() })).toString('base64url');
-    expect(() => verifySignedIdentity(headers({ ...signed, 'x-platform-identity': edited }), SECRET)).toThrow(SignatureError);
+    const signed = signIdentity(identity, SECRET, request);
+    const edited = Buffer.from(JSON.stringify({ ...identity, userId: 'u2', iat: Date.now(), nonce: 'abcdefghijklmnop' })).toString('base64url');
+    expect(() => verifySignedIdentity(headers({ ...signed, 'x-platform-identity': edited }), SECRET, seen())).toThrow(SignatureError);
+  });
+
+  it('refuses the signature on another body, path or method', () => {
+    const signed = headers(signIdentity(identity, SECRET, request));
+    expect(() => verifySignedIdentity(signed, SECRET, seen({ body: '{"query":"{ orders { totalCount } }"}' }))).toThrow(SignatureError);
+    expect(() => verifySignedIdentity(signed, SECRET, seen({ path: '/internal/reserve' }))).toThrow(SignatureError);
+    expect(() => verifySignedIdentity(signed, SECRET, seen({ method: 'GET' }))).toThrow(SignatureError);
+  });
+
+  it('refuses a signature older than the window', () => {
+    const signed = signIdentity(identity, SECRET, request, Date.now() - MAX_AGE_MS - 1_000);
+    expect(() => verifySignedIdentity(headers(signed), SECRET, seen())).toThrow(/stale/);
   });
 
   it('refuses a user identity whose token has expired since', () => {
-    const signed = signIdentity({ ...identity, expiresAt: Date.now() - 1 }, SECRET);
-    expect(() => verifySignedIdentity(headers(signed), SECRET)).toThrow(/expired/);
+    const signed = signIdentity({ ...identity, expiresAt: Date.now() - 1 }, SECRET, request);
+    expect(() => verifySignedIdentity(headers(signed), SECRET, seen())).toThrow(/expired/);
   });
 });

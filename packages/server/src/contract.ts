@@ -22,6 +22,8 @@ export interface OperationSpec<I extends z.ZodType = z.ZodType, O extends z.ZodT
    * e.g. `{ UNKNOWN_COUNTRY: 422 }`. A caller tells them apart with `isRefusal`.
    */
   refusals?: Readonly<Record<string, number>>;
+  /** A write: a signed request for it is accepted once (replayed nonces are refused). */
+  write?: boolean;
 }
 
 export type ContractSpec = Record<string, OperationSpec>;
@@ -51,8 +53,8 @@ export type Handlers<S extends ContractSpec> = {
   [K in keyof S]: (input: ParsedInputOf<S[K]>, caller: ServiceCaller) => Promise<z.input<S[K]['output']>>;
 };
 
-/** An internal operation as the HTTP front serves it: JSON in, JSON out. */
-export type InternalOperation = (body: unknown, caller: ServiceCaller) => Promise<unknown>;
+/** An internal operation as the HTTP front serves it: JSON in, JSON out; `write` ones refuse replays. */
+export type InternalOperation = ((body: unknown, caller: ServiceCaller) => Promise<unknown>) & { write?: boolean };
 
 export interface CallOptions {
   timeoutMs?: number;
@@ -81,7 +83,9 @@ export function serveContract<S extends ContractSpec>(contract: Contract<S>, han
   for (const name of Object.keys(contract.operations) as (keyof S & string)[]) {
     const handler = handlers[name];
     const input = contract.operations[name]!.input;
-    routes[name] = (body, caller) => handler(parseInput(input, body) as ParsedInputOf<S[typeof name]>, caller);
+    const route: InternalOperation = (body, caller) => handler(parseInput(input, body) as ParsedInputOf<S[typeof name]>, caller);
+    route.write = contract.operations[name]!.write === true;
+    routes[name] = route;
   }
   return routes;
 }

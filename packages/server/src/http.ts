@@ -3,6 +3,7 @@
  * plus plain JSON routes (`/health`, `/ready`, `/metrics`, `/internal/*`). No web framework:
  * Apollo needs only `executeHTTPGraphQLRequest`, and the other routes are a handful of lines.
  */
+import { createHash } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
@@ -30,6 +31,12 @@ export interface RouteResult {
 }
 export type Route = (req: IncomingMessage, body: unknown) => Promise<RouteResult> | RouteResult;
 
+const bodyHashes = new WeakMap<IncomingMessage, string>();
+const EMPTY_BODY_HASH = createHash('sha256').digest('hex');
+
+/** Hex SHA-256 of the body `readBody` read from `req` (of the empty body before that): what request signatures cover. */
+export const bodyHashOf = (req: IncomingMessage): string => bodyHashes.get(req) ?? EMPTY_BODY_HASH;
+
 /** Reads a request body up to `MAX_BODY_BYTES` and parses it as JSON when it is JSON. */
 export async function readBody(req: IncomingMessage): Promise<unknown> {
   if (req.method === 'GET' || req.method === 'HEAD') return undefined;
@@ -40,7 +47,9 @@ export async function readBody(req: IncomingMessage): Promise<unknown> {
     if (size > MAX_BODY_BYTES) throw new HttpError(413, 'request body too large');
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const raw = Buffer.concat(chunks);
+  bodyHashes.set(req, createHash('sha256').update(raw).digest('hex'));
+  const text = raw.toString('utf8');
   if (!text) return undefined;
   const type = req.headers['content-type'] ?? '';
   if (!type.includes('json')) return text;

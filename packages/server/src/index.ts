@@ -11,3 +11,4 @@ export * from './contract.ts';
 export * from './internal-client.ts';
 export * from './request-context.ts';
 export * from './cache-tags.ts';
+export * from './nonce-guard.ts';

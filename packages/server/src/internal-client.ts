@@ -48,11 +48,13 @@ export function createInternalClient(options: InternalClientOptions): InternalTr
       const timeout = callOptions.timeoutMs ?? defaultTimeout;
       let response;
       try {
-        response = await request(`${origin}/internal/${operation}`, {
+        const path = `/internal/${operation}`;
+        const text = JSON.stringify(body ?? {});
+        response = await request(`${origin}${path}`, {
           method: 'POST',
           dispatcher: agent,
-          headers: { 'content-type': 'application/json', ...signIdentity({ kind: 'service', service: options.caller }, options.secret) },
-          body: JSON.stringify(body ?? {}),
+          headers: { 'content-type': 'application/json', ...signIdentity({ kind: 'service', service: options.caller }, options.secret, { method: 'POST', path, body: text }) },
+          body: text,
           headersTimeout: timeout,
           bodyTimeout: timeout,
           signal: AbortSignal.timeout(timeout),

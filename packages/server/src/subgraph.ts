@@ -10,11 +10,12 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { verifySignedIdentity, SignatureError, type Identity } from '@platform/auth';
+import { verifySignedIdentity, SignatureError, type Identity, type VerifiedIdentity } from '@platform/auth';
 import { maskError } from '@platform/errors';
 import type { Logger } from '@platform/logger';
 import { closeRedis, createRedis, createTagStore, pingRedis, type Redis, type TagStore } from '@platform/redis';
-import { createHttpServer, listen, HttpError, type Route } from './http.ts';
+import { bodyHashOf, createHttpServer, listen, HttpError, type Route } from './http.ts';
+import { createNonceGuard, type NonceGuard } from './nonce-guard.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { readinessRoute, type ReadinessChecks } from './readiness.ts';
 import { pingDatabase } from './prisma.ts';
@@ -31,6 +32,8 @@ export interface SubgraphOptions<TContext extends BaseContext> {
   context: (identity: Identity, req: IncomingMessage, tags: CacheTags | null) => Promise<TContext> | TContext;
   /** Where cache tags are read; without it no request collects them. */
   tags?: TagStore;
+  /** Refuses replayed internal writes; without it only the signature window protects them. */
+  nonces?: NonceGuard;
   internal?: Record<string, InternalOperation>;
   readiness: ReadinessChecks;
   internalSecret: string;
@@ -51,10 +54,10 @@ export interface RunningService {
 
 const headerGetter = (req: IncomingMessage) => ({ get: (name: string) => req.headers[name] });
 
-/** Verifies the gateway's signature on a request; a missing or forged one is a 401. */
-export function identityOf(req: IncomingMessage, secret: string): Identity {
+/** Verifies the platform's signature on a request (its method, path and body); a missing, forged or stale one is a 401. */
+export function verifiedIdentityOf(req: IncomingMessage, secret: string): VerifiedIdentity {
   try {
-    return verifySignedIdentity(headerGetter(req), secret);
+    return verifySignedIdentity(headerGetter(req), secret, { method: req.method ?? 'GET', path: req.url ?? '/', bodyHash: bodyHashOf(req) });
   } catch (error) {
     if (error instanceof SignatureError) throw new HttpError(401, 'This service accepts only requests signed by the platform gateway.', 'UNAUTHENTICATED');
     throw error;
@@ -83,18 +86,19 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
   });
 
   const internalRoute: Route = async (req, body) => {
-    const caller = identityOf(req, internalSecret);
+    const { identity: caller, nonce } = verifiedIdentityOf(req, internalSecret);
     if (caller.kind !== 'service') throw new HttpError(403, 'internal operations are for platform services only', 'FORBIDDEN');
     const op = new URL(req.url ?? '/', 'http://x').pathname.slice('/internal/'.length);
     const handler = options.internal?.[op];
     if (!handler || req.method !== 'POST') throw new HttpError(404, `no internal operation ${op}`);
+    if (handler.write && !(await options.nonces?.claim(nonce) ?? true)) throw new HttpError(401, 'This signed request was already used; sign each request anew.', 'UNAUTHENTICATED');
     return { body: (await handler(body, caller)) ?? null };
   };
 
   const server = createHttpServer<TContext>({
     apollo,
     logger,
-    context: async (req) => options.context(identityOf(req, internalSecret), req, options.tags ? cacheTagsFor(req.headers[CACHE_TAGS_HEADER], options.tags) : null),
+    context: async (req) => options.context(verifiedIdentityOf(req, internalSecret).identity, req, options.tags ? cacheTagsFor(req.headers[CACHE_TAGS_HEADER], options.tags) : null),
     observe: metrics.observeHttp,
     routes: {
       '/health': () => ({ body: { status: 'ok', service: options.name } }),
@@ -159,6 +163,7 @@ export async function launchSubgraph<TContext extends BaseContext>(options: Laun
     context: options.context,
     ...(options.internal ? { internal: options.internal } : {}),
     ...(options.tags ? { tags: options.tags } : {}),
+    nonces: createNonceGuard(redis, options.logger),
     readiness: { required: { postgres: () => pingDatabase(db) }, optional: { redis: () => pingRedis(redis) } },
     internalSecret: config.INTERNAL_SECRET,
     logger: options.logger,

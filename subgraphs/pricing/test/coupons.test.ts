@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { CouponDocument, CreateCouponDocument, SetPriceDocument, ShippingCountriesDocument, type CouponInput } from '@platform/client';
-import { signIdentity } from '@platform/auth';
+import { signIdentity, type Identity } from '@platform/auth';
 import { startStack, TEST_INTERNAL_SECRET, type TestStack } from '@platform/e2e/support';
 import { sql } from '@platform/testing';
 import { ADMIN, pricingInternal, pricingTransport, refusal } from './helpers.ts';
@@ -216,16 +216,17 @@ describe('internal operations for the cart', () => {
 
 describe('internal operations are internal', () => {
   const operations = ['prices', 'validateCoupon', 'countries', 'validateCountry', 'quote', 'redeemCoupons', 'reverseRedemptions'];
-  const post = (path: string, headers: Record<string, string>) =>
-    fetch(new URL(path, stack.subgraphs.pricing.url), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ checkoutKey: 'x', codes: ['WELCOME10'], subtotal: '100.00' }) });
+  const body = JSON.stringify({ checkoutKey: 'x', codes: ['WELCOME10'], subtotal: '100.00' });
+  const post = (path: string, headers: Record<string, string>) => fetch(new URL(path, stack.subgraphs.pricing.url), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const signed = (who: Identity, path: string, secret = TEST_INTERNAL_SECRET) => signIdentity(who, secret, { method: 'POST', path, body });
 
   it('refuse calls without the internal credential (401) and with a user identity (403)', async () => {
     const admin = { kind: 'user' as const, userId: 'root', role: 'admin' as const, expiresAt: Date.now() + 60_000 };
     const statuses = [];
     for (const op of operations) {
       const unsigned = (await post(`/internal/${op}`, {})).status;
-      const forged = (await post(`/internal/${op}`, signIdentity({ kind: 'service', service: 'cart' }, 'not-the-internal-secret-0123456789-0123456789'))).status;
-      const asUser = (await post(`/internal/${op}`, signIdentity(admin, TEST_INTERNAL_SECRET))).status;
+      const forged = (await post(`/internal/${op}`, signed({ kind: 'service', service: 'cart' }, `/internal/${op}`, 'not-the-internal-secret-0123456789-0123456789'))).status;
+      const asUser = (await post(`/internal/${op}`, signed(admin, `/internal/${op}`))).status;
       statuses.push({ op, unsigned, forged, asUser });
     }
     expect(statuses).toEqual(operations.map((op) => ({ op, unsigned: 401, forged: 401, asUser: 403 })));

@@ -1,5 +1,5 @@
 /** Helpers shared by the product subgraph's end-to-end tests. */
-import { signIdentity } from '@platform/auth';
+import { signIdentity, type Identity } from '@platform/auth';
 import type { TestStack } from '@platform/e2e/support';
 import { sql } from '@platform/testing';
 
@@ -8,11 +8,16 @@ export interface InternalResponse<T> {
   body: T;
 }
 
+/** Headers signing the call of internal operation `op` with `body` as `identity` (with `secret`, by default the stack's). */
+export function signedAs(stack: TestStack, identity: Identity, op: string, body: unknown, secret = stack.env.INTERNAL_SECRET!): Record<string, string> {
+  return signIdentity(identity, secret, { method: 'POST', path: `/internal/${op}`, body: JSON.stringify(body) });
+}
+
 /** Calls an internal operation of the product subgraph directly, as a platform service would (or with other headers). */
 export async function callInternal<T = Record<string, unknown>>(stack: TestStack, op: string, body: unknown, headers?: Record<string, string>): Promise<InternalResponse<T>> {
   const response = await fetch(new URL(`/internal/${op}`, stack.subgraphs.product.url), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(headers ?? signIdentity({ kind: 'service', service: 'test' }, stack.env.INTERNAL_SECRET!)) },
+    headers: { 'content-type': 'application/json', ...(headers ?? signedAs(stack, { kind: 'service', service: 'test' }, op, body)) },
     body: JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as T };

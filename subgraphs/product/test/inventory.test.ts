@@ -3,11 +3,10 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProductAvailabilityDocument } from '@platform/client';
-import { signIdentity } from '@platform/auth';
 import { startStack, type TestStack } from '@platform/e2e/support';
 import { sql } from '@platform/testing';
 import { SWEEP_LOCK } from '../src/data/inventory.ts';
-import { callInternal, countOf, productIds, setStockInDb, stockOf } from './helpers.ts';
+import { callInternal, countOf, productIds, setStockInDb, signedAs, stockOf } from './helpers.ts';
 
 let stack: TestStack;
 let pool: string[];
@@ -57,9 +56,10 @@ describe('internal operations are private', () => {
 
   it('refuse calls without the internal credential, with a forged one, or from a user', async () => {
     expect((await callInternal(stack, 'reserve', body(), {})).status).toBe(401);
-    expect((await callInternal(stack, 'reserve', body(), signIdentity({ kind: 'service', service: 'x' }, 'not-the-internal-secret-0123456789-0123456789'))).status).toBe(401);
-    const user = signIdentity({ kind: 'user', userId: 'mallory', role: 'admin', expiresAt: Date.now() + 60_000 }, stack.env.INTERNAL_SECRET!);
-    expect((await callInternal(stack, 'reserve', body(), user)).status).toBe(403);
+    const reserve = body();
+    expect((await callInternal(stack, 'reserve', reserve, signedAs(stack, { kind: 'service', service: 'x' }, 'reserve', reserve, 'not-the-internal-secret-0123456789-0123456789'))).status).toBe(401);
+    const user = signedAs(stack, { kind: 'user', userId: 'mallory', role: 'admin', expiresAt: Date.now() + 60_000 }, 'reserve', reserve);
+    expect((await callInternal(stack, 'reserve', reserve, user)).status).toBe(403);
     for (const name of ['availability', 'products', 'consume', 'release', 'restock']) expect((await callInternal(stack, name, {}, {})).status, name).toBe(401);
   });
 

@@ -40,6 +40,7 @@ export const cartContract = defineContract('cart', {
     input: userRef.extend({ expectedVersion: z.number().int().min(0), checkoutId: z.string().uuid() }),
     output: z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), version: z.number().int() }), z.object({ ok: z.literal(false), currentVersion: z.number().int() })]),
     refusals: { IDEMPOTENCY_KEY_REUSED: 409 },
+    write: true,
   },
 });
 

@@ -74,11 +74,13 @@ export const pricingContract = defineContract('pricing', {
   redeemCoupons: {
     input: z.object({ checkoutKey, codes: z.array(couponCode).max(20), subtotal: amount }),
     output: z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), redeemed: z.array(z.string()) }), z.object({ ok: z.literal(false), failed: z.array(couponProblem) })]),
+    write: true,
   },
   /** Gives back the checkout's coupon uses; idempotent. */
   reverseRedemptions: {
     input: z.object({ checkoutKey }),
     output: z.object({ reversed: z.array(z.string()) }),
+    write: true,
   },
 });
 

@@ -54,13 +54,14 @@ export const productContract = defineContract('product', {
       z.object({ ok: z.literal(false), shortages: z.array(shortage) }),
     ]),
     refusals: { CHECKOUT_KEY_REUSED: 409 },
+    write: true,
   },
   /** The checkout succeeded: its held stock leaves the warehouse. Idempotent. */
-  consume: { input: keyBody, output: keyOutcome },
+  consume: { input: keyBody, output: keyOutcome, write: true },
   /** The checkout failed or was abandoned: its held stock becomes available again. Idempotent. */
-  release: { input: keyBody, output: keyOutcome },
+  release: { input: keyBody, output: keyOutcome, write: true },
   /** The order was cancelled: its consumed stock goes back on hand. Idempotent. */
-  restock: { input: keyBody, output: keyOutcome },
+  restock: { input: keyBody, output: keyOutcome, write: true },
 });
 
 type Ops = (typeof productContract)['operations'];
