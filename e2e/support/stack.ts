@@ -68,6 +68,9 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     ORDER_PORT: '0',
     // Tests and benchmarks send far more than a shopper would; the rate-limit test sets its own.
     RATE_LIMIT_POINTS: '1000000',
+    // Every service shares the test's one event loop, so its lag says nothing about the gateway's
+    // load: shedding on lag is off unless a test turns it on.
+    SHED_EVENT_LOOP_DELAY_MS: '0',
     ...options.env,
   };
   const logger = (name: string) => createLogger(name, { level: env.LOG_LEVEL });

@@ -15,7 +15,8 @@ import type { GraphQLSchema } from 'graphql';
 import { maskError } from '@platform/errors';
 import type { Logger } from '@platform/logger';
 import { closeRedis, createRedis, createTagStore, pingRedis, type Redis } from '@platform/redis';
-import { createHttpServer, createMetrics, listen, runReadiness, type RunningService } from '@platform/server';
+import { createHttpServer, createLoadShedder, createMetrics, listen, runReadiness, type RunningService } from '@platform/server';
+import { Gauge } from 'prom-client';
 import { createDocumentAnalyser } from './cache/cacheable.ts';
 import { ResponseCache } from './cache/response-cache.ts';
 import type { GatewayConfig } from './config.ts';
@@ -37,6 +38,8 @@ export interface RunningGateway extends RunningService {
   subgraphRequests(): Record<string, number>;
   /** The response cache; absent when RESPONSE_CACHE_ENABLED is false. */
   responseCache: ResponseCache | undefined;
+  /** Why a new request would be shed right now (event-loop lag, too many in flight), if it would. */
+  shedding(): string | undefined;
 }
 
 /** Asks a subgraph for its readiness report; `undefined` when it does not answer. */
@@ -129,11 +132,16 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     : undefined;
   const persisted = new PersistedOperations({ manifest: loadManifest(config.PERSISTED_OPERATIONS_PATH, logger), redis, logger, registeredOnly: config.PERSISTED_OPERATIONS_ONLY });
   const identityOf = rememberingIdentity(config.AUTH_JWT_SECRET);
+  const shedder = createLoadShedder({ maxEventLoopDelayMs: config.SHED_EVENT_LOOP_DELAY_MS, maxInFlight: config.SHED_MAX_IN_FLIGHT, retryAfterSeconds: config.SHED_RETRY_AFTER_SECONDS });
+  const shed = metrics.counter('gateway_shed_requests_total', 'Requests answered 503 at once because this instance could not serve them in time, by reason', ['reason']);
+  new Gauge({ name: 'gateway_event_loop_delay_seconds', help: 'Worst event-loop delay over the last half second (what load shedding looks at)', registers: [metrics.registry], collect() { this.set(shedder.lagMs() / 1000); } });
 
   const server = createHttpServer<GatewayContext>({
     apollo,
     logger,
     before: corsHandler(config.corsOrigins),
+    shedder,
+    onShed: (reason) => shed.inc({ reason }),
     graphql: createGraphQLEndpoint({ apollo, identityOf: (req) => identityOf(req.headers), rateLimiter, persisted, analyse: createDocumentAnalyser(() => apiSchema), cache: responseCache }),
     context: async () => {
       throw new Error('the gateway serves /graphql through its own endpoint');
@@ -142,16 +150,18 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     routes: {
       '/health': () => ({ body: { status: 'ok', service: 'gateway' } }),
       '/ready': async () => {
-        // One round of subgraph reports: Postgres is up when every subgraph reaches its database.
+        // One round of subgraph reports. A subgraph that does not answer is down itself; what it
+        // would have said about its dependencies is unknown, not down.
         const reports = Object.fromEntries(await Promise.all(Object.entries(config.subgraphUrls).map(async ([name, url]) => [name, await subgraphReadiness(url)] as const)));
+        const answered = Object.values(reports).filter((r) => r !== undefined);
+        const dependency = (name: string) => (answered.length === 0 ? 'unknown' : answered.every((r) => r.checks[name] === 'up') ? 'up' : 'down');
         const report = await runReadiness({
-          required: {
-            ...Object.fromEntries(Object.entries(reports).map(([name, r]) => [name, async () => r !== undefined && r.status !== 'unavailable'])),
-            postgres: async () => Object.values(reports).every((r) => r?.checks.postgres === 'up'),
-          },
+          required: Object.fromEntries(Object.entries(reports).map(([name, r]) => [name, async () => r !== undefined && r.status !== 'unavailable'])),
           optional: { redis: () => pingRedis(redis) },
         });
-        return { status: report.ready ? 200 : 503, body: { service: 'gateway', status: report.status, checks: report.checks } };
+        const postgres = dependency('postgres');
+        const ready = report.ready && postgres === 'up';
+        return { status: ready ? 200 : 503, body: { service: 'gateway', status: ready ? report.status : 'unavailable', checks: { ...report.checks, postgres } } };
       },
       '/metrics': async () => ({ body: await metrics.registry.metrics(), contentType: metrics.registry.contentType }),
     },
@@ -177,12 +187,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     subscriptions,
     responseCache,
     subgraphRequests: () => ({ ...sent }),
+    shedding: () => shedder.reason(),
     async stop() {
       // Devices first: their in-flight deliveries still need Apollo and the subgraphs.
       await subscriptions.stop();
       await apollo.stop();
       stopWatchingSchema();
       await Promise.all(dataSources.map((source) => source.close()));
+      shedder.stop();
       await closeRedis(redis);
     },
   };

@@ -19,6 +19,12 @@ export const gatewayShape = {
   RESPONSE_CACHE_MAX_MB: vars.positiveInt.default(256),
   /** Longest a cached response lives even if nothing it shows changes. */
   RESPONSE_CACHE_TTL_SECONDS: vars.positiveInt.max(43_200).default(300),
+  /** Shed new requests (503 + Retry-After) while the event loop's recent p99 delay is above this; 0 = never. */
+  SHED_EVENT_LOOP_DELAY_MS: vars.nonNegativeInt.default(250),
+  /** Shed new requests while this many are in flight on this instance; 0 = no cap. */
+  SHED_MAX_IN_FLIGHT: vars.nonNegativeInt.default(2_000),
+  /** What `Retry-After` tells a shed client. */
+  SHED_RETRY_AFTER_SECONDS: vars.positiveInt.default(1),
   /** Only operations registered at build time (packages/client) may run; anything else is PERSISTED_QUERY_NOT_ALLOWED. */
   PERSISTED_OPERATIONS_ONLY: vars.bool.default(false),
   /** The registered operations (written by `npm run codegen`). */

@@ -128,7 +128,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       if (!Array.isArray(answers) || answers.length !== batch.items.length) throw new Error(`subgraph ${this.options.name} answered a malformed batch`);
       batch.items.forEach((item, i) => item.resolve(answers[i] as GatewayGraphQLResponse));
     } catch (error) {
-      for (const item of batch.items) item.reject(error);
+      const failure = isUnavailable(error) ? unavailable(this.options.name) : error;
+      for (const item of batch.items) item.reject(failure);
     }
   }
 
@@ -162,4 +163,21 @@ function userInputError(body: unknown): Error | undefined {
   const first = (body as { errors?: { message?: string; extensions?: { code?: string; field?: string } }[] } | undefined)?.errors?.[0];
   if (first?.extensions?.code !== 'BAD_USER_INPUT' || !first.message) return undefined;
   return new graphql.GraphQLError(first.message, { extensions: { code: 'BAD_USER_INPUT', ...(first.extensions.field ? { field: first.extensions.field } : {}) } });
+}
+
+/**
+ * A subgraph that did not answer (refused, dropped or timed out the connection) is
+ * SERVICE_UNAVAILABLE naming it, with a retry hint: never an opaque INTERNAL_SERVER_ERROR. Built
+ * with graphql-js as Apollo loads it (see graphql.ts).
+ */
+function unavailable(service: string): Error {
+  return new graphql.GraphQLError(`The ${service} service is not answering right now; please try again in a moment.`, { extensions: { code: 'SERVICE_UNAVAILABLE', service, retryAfterSeconds: 1 } });
+}
+
+const UNAVAILABLE_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ETIMEDOUT']);
+
+/** Timeouts and refused or dropped connections: the subgraph is not answering. */
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return code !== undefined && UNAVAILABLE_CODES.has(code);
 }

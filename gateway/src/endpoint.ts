@@ -10,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Identity } from '@platform/auth';
-import { canonicalJson, readBody } from '@platform/server';
+import { canonicalJson, HttpError, readBody, unstorablePath } from '@platform/server';
 import type { DocumentInfo } from './cache/cacheable.ts';
 import type { ResponseCache } from './cache/response-cache.ts';
 import { ResponseTags, type GatewayContext } from './datasource.ts';
@@ -86,6 +86,10 @@ export function createGraphQLEndpoint(deps: EndpointDeps) {
     const operation = await deps.persisted.resolve(body);
     const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
     const info = deps.analyse(operation.query, operationName);
+    // The client's mistakes, answered before anything runs (Apollo would answer a token limit with a 500).
+    if (info.parseError) throw new HttpError(400, info.parseError, 'GRAPHQL_PARSE_FAILED');
+    const unstorable = info.unstorable ?? unstorablePath(body.variables, 'variables');
+    if (unstorable) throw new HttpError(400, `\`${unstorable}\` holds a character no field accepts (NUL or an unpaired surrogate).`, 'BAD_USER_INPUT', { extensions: { field: unstorable } });
     const key = deps.cache && info.cacheable ? `${identityKey(identity)}\u0000${operation.hash}\u0000${operationName ?? ''}\u0000${canonicalJson(body.variables ?? {})}` : undefined;
     const [, lookup] = await Promise.all([deps.rateLimiter.consume(identity, req), key ? deps.cache!.lookup(key) : undefined]);
     if (lookup?.kind === 'hit') {

@@ -142,13 +142,14 @@ describe('error masking', () => {
   });
 
   // Runs last: it stops the pricing subgraph.
-  it('a subgraph failure reaches the client as a generic INTERNAL_SERVER_ERROR with no internals', async () => {
+  it('a subgraph that does not answer reaches the client as SERVICE_UNAVAILABLE naming it, with a retry hint and no internals', async () => {
     await stack.subgraphs.pricing.stop();
     // A page no earlier test asked for: the response cache would rightly answer a repeated one without pricing.
     const result = await stack.request(ProductsDocument, { first: 7 });
     const text = JSON.stringify(result.errors);
-    expect(codes(result.errors)).toContain('INTERNAL_SERVER_ERROR');
-    expect(text).not.toMatch(/127\.0\.0\.1|localhost|ECONNREFUSED|pricing|stack|at \w+ \(/i);
+    expect(result.errors?.map((e) => e.extensions)).toContainEqual({ code: 'SERVICE_UNAVAILABLE', service: 'pricing', retryAfterSeconds: 1 });
+    expect(codes(result.errors)).not.toContain('INTERNAL_SERVER_ERROR');
+    expect(text).not.toMatch(/127\.0\.0\.1|localhost|ECONNREFUSED|stack|at \w+ \(/i);
     const ready = await fetch(new URL('/ready', new URL(stack.url)));
     expect(ready.status).toBe(503);
   });

@@ -7,6 +7,7 @@
  */
 import type { DocumentNode, GraphQLSchema, OperationTypeNode } from 'graphql';
 import { graphql } from '../graphql.ts';
+import { unstorableLiteral } from '../input-guard.ts';
 import { MAX_TOKENS } from '../limits.ts';
 
 /** Type -> the fields of it a cached response may show. */
@@ -42,6 +43,10 @@ export interface DocumentInfo {
   type: OperationTypeNode | undefined;
   /** True when the response to it may be cached. */
   cacheable: boolean;
+  /** Why the document does not parse (a syntax error, or more tokens than allowed). */
+  parseError?: string;
+  /** Where the document holds a string no database can store (NUL, lone surrogates). */
+  unstorable?: string;
 }
 
 /** True when every field `document` selects (in any operation or fragment) is cacheable. */
@@ -76,9 +81,11 @@ export function createDocumentAnalyser(schema: () => GraphQLSchema | undefined, 
     try {
       const document = graphql.parse(query, { maxTokens: MAX_TOKENS, noLocation: true });
       const operation = graphql.getOperationAST(document, operationName);
+      const unstorable = unstorableLiteral(document);
       if (operation && current) info = { type: operation.operation, cacheable: operation.operation === 'query' && onlyCacheableFields(current, document) };
-    } catch {
-      // Apollo answers the parse error itself.
+      if (unstorable) info = { ...info, cacheable: false, unstorable };
+    } catch (error) {
+      info = { type: undefined, cacheable: false, parseError: error instanceof Error ? error.message : 'the document does not parse' };
     }
     if (known.size >= max) known.delete(known.keys().next().value!);
     known.set(key, info);

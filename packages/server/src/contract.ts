@@ -11,6 +11,7 @@
 import type { z } from '@platform/config';
 import type { Identity } from '@platform/auth';
 import { HttpError } from './http.ts';
+import { unstorablePath } from './unstorable.ts';
 import { createInternalClient, InternalCallError, type InternalClientOptions } from './internal-client.ts';
 
 /** One internal operation: what the caller sends and what the callee answers. */
@@ -70,6 +71,8 @@ export type ContractClient<S extends ContractSpec> = {
  * field ("invalid request: lines.0.quantity: Too big ..."). The one parser of internal input.
  */
 export function parseInput<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  const unstorable = unstorablePath(body, 'body');
+  if (unstorable) throw new HttpError(400, `invalid request: ${unstorable}: holds a NUL character or an unpaired surrogate`, 'BAD_REQUEST');
   const parsed = schema.safeParse(body ?? {});
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

@@ -8,6 +8,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { Logger } from '@platform/logger';
+import type { LoadShedder } from './load-shedding.ts';
 
 export const MAX_BODY_BYTES = 1_000_000;
 
@@ -37,14 +38,19 @@ const EMPTY_BODY_HASH = createHash('sha256').digest('hex');
 /** Hex SHA-256 of the body `readBody` read from `req` (of the empty body before that): what request signatures cover. */
 export const bodyHashOf = (req: IncomingMessage): string => bodyHashes.get(req) ?? EMPTY_BODY_HASH;
 
+/** The request body is over the limit: answered 413 on a connection that is then closed, since the rest of the body is never read. */
+const tooLarge = () => new HttpError(413, `Request bodies may be at most ${MAX_BODY_BYTES} bytes.`, 'PAYLOAD_TOO_LARGE', { headers: { connection: 'close' } });
+
 /** Reads a request body up to `MAX_BODY_BYTES` and parses it as JSON when it is JSON. */
 export async function readBody(req: IncomingMessage): Promise<unknown> {
   if (req.method === 'GET' || req.method === 'HEAD') return undefined;
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'request body too large');
+    if (size > MAX_BODY_BYTES) throw tooLarge();
     chunks.push(chunk as Buffer);
   }
   const raw = Buffer.concat(chunks);
@@ -79,6 +85,10 @@ export interface HttpAppOptions<TContext extends BaseContext> {
   before?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Serves `/graphql` itself instead of the default (body, context, Apollo); may throw `HttpError`. */
   graphql?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+  /** Sheds `/graphql` requests the process cannot serve in time (503 with Retry-After). */
+  shedder?: LoadShedder;
+  /** Counts shed requests, by reason. */
+  onShed?: (reason: string) => void;
 }
 
 /** Creates (but does not start) the HTTP server. */
@@ -93,6 +103,16 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpAppO
       if (options.before?.(req, res)) return;
       if (url.pathname === '/graphql') {
         label = '/graphql';
+        const shed = options.shedder?.reason();
+        if (shed) {
+          options.onShed?.(shed);
+          throw new HttpError(503, 'The service is overloaded right now; retry shortly.', 'SERVICE_UNAVAILABLE', {
+            headers: { 'retry-after': String(options.shedder!.retryAfterSeconds) },
+            extensions: { retryAfterSeconds: options.shedder!.retryAfterSeconds },
+          });
+        }
+        const leave = options.shedder?.enter();
+        if (leave) res.once('close', leave);
         if (options.graphql) return await options.graphql(req, res, url);
         const body = await readBody(req);
         // Built before Apollo runs so that an identity failure answers 401 in GraphQL's shape

@@ -12,3 +12,5 @@ export * from './internal-client.ts';
 export * from './request-context.ts';
 export * from './cache-tags.ts';
 export * from './nonce-guard.ts';
+export * from './load-shedding.ts';
+export * from './unstorable.ts';

@@ -7,6 +7,7 @@
  * after a crash or an unexpected failure) starts over as a new attempt when its key returns.
  */
 import { randomUUID } from 'node:crypto';
+import { ErrorCode, publicError } from '@platform/errors';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Order } from '../../generated/prisma/client.ts';
 import { createCheckout, findCheckout, restartAbandoned, resultOf, takeOverLease, type Checkout, type SagaState, type StoredResult } from '../../data/checkouts.ts';
@@ -22,13 +23,13 @@ export interface CheckoutServiceDeps extends SagaDeps {
   observe?: (outcome: string) => void;
 }
 
-/** The checkout is still running elsewhere after the wait; the client may retry with the same key. */
-export class CheckoutStillRunning extends Error {
-  constructor(readonly checkoutId: string) {
-    super(`checkout ${checkoutId} is still running`);
-    this.name = 'CheckoutStillRunning';
-  }
-}
+/**
+ * The checkout is still running elsewhere (or its run died and holds its lease until it lapses)
+ * after the wait: SERVICE_UNAVAILABLE telling the client when to retry with the same key, which
+ * then returns the outcome or takes the checkout over. Nothing was done twice.
+ */
+export const checkoutStillRunning = (retryAfterSeconds: number) =>
+  publicError(ErrorCode.SERVICE_UNAVAILABLE, `Your checkout is still in progress; retry with the same idempotency key in ${retryAfterSeconds} s.`, { retryAfterSeconds, reason: 'CHECKOUT_IN_PROGRESS' });
 
 export class CheckoutService {
   /** Sagas this process is running, so duplicates here await them instead of polling. */
@@ -76,7 +77,7 @@ export class CheckoutService {
           ? await restartAbandoned(prisma, row.id, initialState(input), owner, this.leaseUntil(ctx))
           : await takeOverLease(prisma, row.id, owner, ctx.clock(), this.leaseUntil(ctx));
       if (mine) return this.runSaga(ctx, mine, owner, row.status === 'FAILED' ? 'fresh' : 'resumed');
-      if (Date.now() > giveUpAt) throw new CheckoutStillRunning(row.id);
+      if (Date.now() > giveUpAt) throw checkoutStillRunning(Math.max(1, Math.ceil(((row.leaseUntil?.getTime() ?? 0) - ctx.clock().getTime()) / 1000)));
       await sleep(pause);
     }
   }
