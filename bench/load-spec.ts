@@ -64,6 +64,8 @@ export interface LoadResult {
   /** Connection errors other than timeouts. */
   socketErrors: number;
   timeouts: number;
+  /** Fixed rate only: requests not sent because too many were already waiting (the rate was not sustainable). */
+  dropped: number;
   /** 2xx answers with GraphQL `errors` or without the expected content. */
   graphqlErrors: number;
   /** The first few offending bodies, cut short, to show what went wrong. */

@@ -29,6 +29,7 @@ class Recorder {
     statusCodes: {},
     socketErrors: 0,
     timeouts: 0,
+    dropped: 0,
     graphqlErrors: 0,
     errorSamples: [],
     perSecond: [],
@@ -127,6 +128,9 @@ async function send(pool: Pool, item: RequestSpec, since: number, recorder: Reco
 
 async function runPaced(spec: PacedSpec, durationMs: number, recorder: Recorder, pool: Pool): Promise<void> {
   const inFlight = new Set<Promise<void>>();
+  // Beyond this many outstanding requests the services are not keeping up: further requests are
+  // counted as dropped instead of queueing without bound (and the run ending minutes late).
+  const maxInFlight = spec.connections * 4;
   const started = performance.now();
   let sent = 0;
   await new Promise<void>((resolve) => {
@@ -134,6 +138,10 @@ async function runPaced(spec: PacedSpec, durationMs: number, recorder: Recorder,
       const elapsed = performance.now() - started;
       const due = Math.floor((Math.min(elapsed, durationMs) * spec.rate) / 1000);
       for (; sent < due; sent++) {
+        if (inFlight.size >= maxInFlight) {
+          recorder.result.dropped += 1;
+          continue;
+        }
         const scheduled = started + (sent * 1000) / spec.rate;
         const p = send(pool, spec.pool[sent % spec.pool.length]!, scheduled, recorder).finally(() => inFlight.delete(p));
         inFlight.add(p);

@@ -22,7 +22,7 @@ export interface Row {
   /** Successful operations per second. */
   opsPerSec: number;
   latencyMs: LatencySummary;
-  errors: { total: number; non2xx: number; socket: number; timeouts: number; graphql: number; statusCodes: Record<string, number>; samples: string[] };
+  errors: { total: number; non2xx: number; socket: number; timeouts: number; dropped: number; graphql: number; statusCodes: Record<string, number>; samples: string[] };
   costs: Costs;
   /** opsPerSec / the HTTP+Redis floor's; null where a ratio means nothing (fixed rate, bursts). */
   ratioToFloor: number | null;
@@ -65,10 +65,11 @@ export function toRow(result: LoadResult, before: Reading, after: Reading, spec:
     opsPerSec,
     latencyMs: summarize(result.latenciesMs),
     errors: {
-      total: non2xx + result.socketErrors + result.timeouts + result.graphqlErrors,
+      total: non2xx + result.socketErrors + result.timeouts + result.dropped + result.graphqlErrors,
       non2xx,
       socket: result.socketErrors,
       timeouts: result.timeouts,
+      dropped: result.dropped,
       graphql: result.graphqlErrors,
       statusCodes: result.statusCodes,
       samples: result.errorSamples,

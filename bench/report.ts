@@ -54,7 +54,7 @@ function details(row: Row): string[] {
   if (row.costs.cache) out.push(`cache: ${row.costs.cache.source}: ${row.costs.cache.hits} hits, ${row.costs.cache.misses} misses`);
   if (row.errors.total > 0) {
     const e = row.errors;
-    out.push(`errors: non-2xx ${e.non2xx} (${Object.entries(e.statusCodes).map(([s, n]) => `${s}: ${n}`).join(', ')}), socket ${e.socket}, timeouts ${e.timeouts}, GraphQL/content ${e.graphql}`);
+    out.push(`errors: non-2xx ${e.non2xx} (${Object.entries(e.statusCodes).map(([s, n]) => `${s}: ${n}`).join(', ')}), socket ${e.socket}, timeouts ${e.timeouts}, dropped (rate not sustained) ${e.dropped}, GraphQL/content ${e.graphql}`);
     for (const sample of e.samples) out.push(`  e.g. ${sample.replace(/\s+/g, ' ')}`);
   }
   return out.map((l) => `    ${l}`);

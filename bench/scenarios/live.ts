@@ -90,7 +90,7 @@ export const liveSync: Scenario = {
         seconds,
         opsPerSec: seconds > 0 ? delays.length / seconds : 0,
         latencyMs: summarize(delays),
-        errors: { total: mutationErrors + missing + outOfOrder, non2xx: 0, socket: 0, timeouts: 0, graphql: mutationErrors, statusCodes: {}, samples: [] },
+        errors: { total: mutationErrors + missing + outOfOrder, non2xx: 0, socket: 0, timeouts: 0, dropped: 0, graphql: mutationErrors, statusCodes: {}, samples: [] },
         costs: costsBetween(before, after, changes, { services: fleet.processes.map((p) => p.name), subgraphs: [...SUBGRAPH_NAMES], gateway: 'gateway' }),
         ratioToFloor: null,
         loadgenCpuPercent: seconds > 0 ? (100 * deviceCpuMs) / (seconds * 1000 * children.length) : null,
