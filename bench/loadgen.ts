@@ -171,8 +171,8 @@ async function main(): Promise<void> {
   if (first.done) throw new Error('no load spec on stdin');
   const spec = first.value as LoadSpec;
   const pacedPool = spec.mode === 'paced' ? new Pool(spec.origin, { connections: spec.connections, pipelining: 1, keepAliveTimeout: 60_000 }) : undefined;
+  const warm = new Recorder();
   if (spec.mode !== 'burst' && spec.warmupMs > 0) {
-    const warm = new Recorder();
     if (spec.mode === 'closed') {
       await runClosed(spec, spec.warmupMs, warm);
       // autocannon abandons the requests in flight when its time is up, and the services still
@@ -182,7 +182,9 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, slowest)));
     } else await runPaced(spec, spec.warmupMs, warm, pacedPool!);
   }
-  reply({ type: 'ready' });
+  const w = warm.result;
+  // Warm-up failures are reported too: a warm-up that failed is part of what happened.
+  reply({ type: 'ready', warmupAnswered: w.answered, warmupErrors: w.answered - w.ok + w.socketErrors + w.timeouts + w.dropped, warmupSamples: w.errorSamples });
   const go = await input.next();
   if (go.done) return;
   const recorder = new Recorder(spec.countTypenames);

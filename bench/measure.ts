@@ -87,7 +87,7 @@ export function toRow(result: LoadResult, before: Reading, after: Reading, spec:
 export async function measureLoad(spec: LoadSpec, options: RowOptions): Promise<Row> {
   const child = startChild(LOADGEN, spec, options.env);
   try {
-    await child.next('ready');
+    const ready = await child.next<{ type: 'ready'; warmupAnswered: number; warmupErrors: number; warmupSamples: string[] }>('ready');
     const watched = [...options.watched, { name: 'loadgen', pid: child.pid }];
     const before = await takeReading(watched);
     child.send('go');
@@ -98,7 +98,10 @@ export async function measureLoad(spec: LoadSpec, options: RowOptions): Promise<
     const loadgen = after.cpuMs.loadgen !== undefined && before.cpuMs.loadgen !== undefined ? after.cpuMs.loadgen - before.cpuMs.loadgen : undefined;
     delete after.cpuMs.loadgen;
     delete before.cpuMs.loadgen;
-    return toRow(result, before, after, spec, options, loadgen);
+    const row = toRow(result, before, after, spec, options, loadgen);
+    if (spec.mode !== 'burst') Object.assign(row.extra, { warmupAnswered: ready.warmupAnswered, warmupErrors: ready.warmupErrors });
+    if (ready.warmupErrors > 0) row.errors.samples.push(...ready.warmupSamples.map((s) => `(warm-up) ${s}`));
+    return row;
   } finally {
     child.kill();
   }

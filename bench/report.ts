@@ -52,7 +52,9 @@ function details(row: Row): string[] {
     out.push(`fetches/op by subgraph: ${byName(row.costs.fetchesPerOp, 2)}; internal calls/op: ${byName(row.costs.internalCallsPerOp, 2)}`);
   }
   if (row.costs.cache) out.push(`cache: ${row.costs.cache.source}: ${row.costs.cache.hits} hits, ${row.costs.cache.misses} misses`);
-  if (row.errors.total > 0) {
+  const warmupErrors = Number(row.extra.warmupErrors ?? 0);
+  if (warmupErrors > 0) out.push(`warm-up (not measured): ${warmupErrors} errors of ${row.extra.warmupAnswered} answers`);
+  if (row.errors.total > 0 || warmupErrors > 0) {
     const e = row.errors;
     out.push(`errors: non-2xx ${e.non2xx} (${Object.entries(e.statusCodes).map(([s, n]) => `${s}: ${n}`).join(', ')}), socket ${e.socket}, timeouts ${e.timeouts}, dropped (rate not sustained) ${e.dropped}, GraphQL/content ${e.graphql}`);
     for (const sample of e.samples) out.push(`  e.g. ${sample.replace(/\s+/g, ' ')}`);
