@@ -53,7 +53,7 @@ function details(row: Row): string[] {
   }
   if (row.costs.cache) out.push(`cache: ${row.costs.cache.source}: ${row.costs.cache.hits} hits, ${row.costs.cache.misses} misses`);
   const warmupErrors = Number(row.extra.warmupErrors ?? 0);
-  if (warmupErrors > 0) out.push(`warm-up (not measured): ${warmupErrors} errors of ${row.extra.warmupAnswered} answers`);
+  if (warmupErrors > 0) out.push(`warm-up (not measured): ${row.extra.warmupAnswered} answered, ${warmupErrors} errors (failed and dropped requests included)`);
   if (row.errors.total > 0 || warmupErrors > 0) {
     const e = row.errors;
     out.push(`errors: non-2xx ${e.non2xx} (${Object.entries(e.statusCodes).map(([s, n]) => `${s}: ${n}`).join(', ')}), socket ${e.socket}, timeouts ${e.timeouts}, dropped (rate not sustained) ${e.dropped}, GraphQL/content ${e.graphql}`);
