@@ -88,12 +88,14 @@ export const soak: Scenario = {
       row.extra[`rssEndMb.${p.name}`] = rssEnd[p.name] ?? Number.NaN;
     }
     row.extra.shed503 = shed;
-    row.extra.errorRatePercent = row.ops > 0 ? (100 * row.errors.total) / row.ops : Number.NaN;
+    // Of every request the schedule called for: answered ones, and those that failed or were dropped.
+    const attempted = row.ops + row.errors.socket + row.errors.timeouts + row.errors.dropped;
+    row.extra.errorRatePercent = attempted > 0 ? (100 * row.errors.total) / attempted : Number.NaN;
     return {
       rows: [row],
       notes: [
         describeLoad(ctx),
-        `error rate ${(row.extra.errorRatePercent as number).toFixed(3)} % (${row.errors.total} of ${row.ops}); shed (HTTP 503 from the gateway): ${shed}; p99 ${row.latencyMs.p99.toFixed(1)} ms`,
+        `error rate ${(row.extra.errorRatePercent as number).toFixed(3)} % (${row.errors.total} of ${attempted} requests scheduled); shed (HTTP 503 from the gateway): ${shed}; p99 ${row.latencyMs.p99.toFixed(1)} ms`,
         `RSS start -> end: ${ctx.fleet.processes.map((p) => `${p.name} ${mb(rssStart[p.name])} -> ${mb(rssEnd[p.name])}`).join(', ')}`,
       ],
       targets: [],
