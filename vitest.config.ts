@@ -13,7 +13,7 @@ export default defineConfig({
           name: 'unit',
           // Unit tests run first, then the end-to-end files with their own worker limit.
           sequence: { groupOrder: 0 },
-          include: ['packages/*/src/**/*.test.ts', 'scripts/**/*.test.ts', 'gateway/src/**/*.test.ts', 'subgraphs/*/src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'scripts/**/*.test.ts', 'gateway/src/**/*.test.ts', 'subgraphs/*/src/**/*.test.ts', 'bench/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -15,6 +15,8 @@ export interface ServiceSpec {
   /** Folder holding `src/index.ts`, relative to the repository root. */
   dir: string;
   port: number;
+  /** Tag of its output lines when it is not `name` (e.g. a second gateway in `npm run bench`). */
+  label?: string;
 }
 
 export interface RunningService extends ServiceSpec {
@@ -60,8 +62,8 @@ export function spawnService(spec: ServiceSpec, root: string, env: NodeJS.Proces
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  pipeLines(spec.name, child.stdout!, process.stdout);
-  pipeLines(spec.name, child.stderr!, process.stderr);
+  pipeLines(spec.label ?? spec.name, child.stdout!, process.stdout);
+  pipeLines(spec.label ?? spec.name, child.stderr!, process.stderr);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     // 'close' rather than 'exit': its last output lines have been read by then.
     child.once('close', (code, sig) => resolve({ code, signal: sig }));
