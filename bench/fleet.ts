@@ -131,7 +131,8 @@ export async function startFleet(settings: BenchSettings, onExit: (name: string,
     return { name: service, dir: service === 'gateway' ? 'gateway' : path.join('subgraphs', service), port: ports[name], ...(name === 'gateway-nocache' ? { label: 'gw-nc' } : {}) };
   };
   const launch = (name: ProcessName, extra: NodeJS.ProcessEnv = {}): ServiceProcess => {
-    const running = spawnService(spec(name), ROOT, { ...env, ...extra });
+    const profile = settings.BENCH_CPU_PROFILE_DIR ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(settings.BENCH_CPU_PROFILE_DIR, name)}`] } : {};
+    const running = spawnService({ ...spec(name), ...profile }, ROOT, { ...env, ...extra });
     started.services.push(running);
     void running.exited.then(({ code, signal }) => onExit(name, signal ?? `code ${code}`));
     if (running.child.pid === undefined) throw new Error(`could not start ${name}`);

@@ -24,6 +24,8 @@ export const benchShape = {
   BENCH_LIVE_PROCESSES: vars.positiveInt.default(2),
   /** Rounds of the burst scenarios (50 adds to one cart; 50 concurrent checkouts). */
   BENCH_BURST_ROUNDS: vars.positiveInt.default(3),
+  /** When set, every service process writes a V8 CPU profile (`--cpu-prof`) under `<dir>/<process>/` when it stops. */
+  BENCH_CPU_PROFILE_DIR: z.string().optional(),
   /** Where the bench makes its database (from the e2e template) and its Redis key prefix. */
   TEST_DATABASE_URL: vars.postgresUrl.default('postgresql://postgres@127.0.0.1:5432/postgres'),
   TEST_REDIS_URL: vars.redisUrl.default('redis://127.0.0.1:6379/0'),

@@ -17,6 +17,8 @@ export interface ServiceSpec {
   port: number;
   /** Tag of its output lines when it is not `name` (e.g. a second gateway in `npm run bench`). */
   label?: string;
+  /** Extra arguments for node itself (e.g. `--cpu-prof`), before the script. */
+  nodeArgs?: string[];
 }
 
 export interface RunningService extends ServiceSpec {
@@ -56,7 +58,7 @@ function signal(service: RunningService, sig: NodeJS.Signals): void {
  * so that we decide the shutdown order: services drain before Postgres goes away.
  */
 export function spawnService(spec: ServiceSpec, root: string, env: NodeJS.ProcessEnv): RunningService {
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(spec.dir, 'src/index.ts')], {
+  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), '--import', import.meta.resolve('tsx'), path.join(spec.dir, 'src/index.ts')], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -14,3 +14,4 @@ export * from './cache-tags.ts';
 export * from './nonce-guard.ts';
 export * from './load-shedding.ts';
 export * from './unstorable.ts';
+export * from './sql.ts';

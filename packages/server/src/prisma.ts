@@ -1,9 +1,13 @@
 /**
- * Prisma 7 wiring shared by the subgraphs: the `pg` driver adapter with a bounded pool and an
- * acquire timeout (pg has none by default), and a counter of SQL statements, which the metrics
- * expose and tests use to prove that a cache hit runs no SQL.
+ * Database wiring shared by the subgraphs: one bounded `pg` pool per subgraph (with an acquire
+ * timeout, which pg has none of by default), used by Prisma 7 through its driver adapter and, on
+ * the few hot paths where Prisma's per-statement cost shows (it is about five times raw pg's),
+ * directly as SQL through the same pool (`sql.ts`). A counter of SQL statements covers both; the
+ * metrics expose it and tests use it to prove that a cache hit runs no SQL.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { createSql, type SqlExecutor } from './sql.ts';
 
 export interface DatabaseSettings {
   databaseUrl: string;
@@ -11,15 +15,20 @@ export interface DatabaseSettings {
   DATABASE_ACQUIRE_TIMEOUT_MS: number;
 }
 
-/** Options for a generated `PrismaClient`: the pg adapter, with query events on for counting. */
-export function prismaOptions(settings: DatabaseSettings) {
+/** The subgraph's one connection pool. */
+export function createPool(settings: DatabaseSettings): pg.Pool {
+  return new pg.Pool({
+    connectionString: settings.databaseUrl,
+    max: settings.DATABASE_POOL_SIZE,
+    connectionTimeoutMillis: settings.DATABASE_ACQUIRE_TIMEOUT_MS,
+    idleTimeoutMillis: 30_000,
+  });
+}
+
+/** Options for a generated `PrismaClient` on `pool`: the pg adapter, with query events on for counting. */
+export function prismaOptions(pool: pg.Pool) {
   return {
-    adapter: new PrismaPg({
-      connectionString: settings.databaseUrl,
-      max: settings.DATABASE_POOL_SIZE,
-      connectionTimeoutMillis: settings.DATABASE_ACQUIRE_TIMEOUT_MS,
-      idleTimeoutMillis: 30_000,
-    }),
+    adapter: new PrismaPg(pool),
     log: [{ emit: 'event' as const, level: 'query' as const }],
   };
 }
@@ -42,11 +51,34 @@ export function countSql(client: QueryEventEmitter, onQuery?: () => void): SqlCo
 }
 
 /** True when the database answers a trivial query. */
-export async function pingDatabase(client: { $queryRawUnsafe(sql: string): Promise<unknown> }): Promise<boolean> {
+export async function pingDatabase(client: SqlExecutor): Promise<boolean> {
   try {
-    await client.$queryRawUnsafe('SELECT 1');
+    await client.query('SELECT 1');
     return true;
   } catch {
     return false;
   }
+}
+
+/**
+ * A subgraph's database: one pool, the Prisma client on it, SQL straight on it for hot paths,
+ * one statement counter for both, and `close()` for shutdown.
+ */
+export function connectDatabase<P extends QueryEventEmitter & { $disconnect(): Promise<void> }>(create: (options: ReturnType<typeof prismaOptions>) => P, settings: DatabaseSettings, onQuery?: () => void) {
+  const pool = createPool(settings);
+  const prisma = create(prismaOptions(pool));
+  const sql = countSql(prisma, onQuery);
+  const pg = createSql(pool, () => {
+    sql.count += 1;
+    onQuery?.();
+  });
+  return {
+    prisma,
+    pg,
+    sql,
+    async close(): Promise<void> {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
 }

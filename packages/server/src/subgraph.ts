@@ -19,6 +19,7 @@ import { createNonceGuard, type NonceGuard } from './nonce-guard.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { readinessRoute, type ReadinessChecks } from './readiness.ts';
 import { pingDatabase } from './prisma.ts';
+import type { SqlExecutor } from './sql.ts';
 import type { InternalOperation } from './contract.ts';
 import { CACHE_TAGS_HEADER, cacheTagsFor, cacheTagsPlugin, type CacheTags } from './cache-tags.ts';
 import type { ScheduledJob } from './jobs.ts';
@@ -140,7 +141,8 @@ export function subgraphBasics<C extends SubgraphSettings>(name: string, config:
 
 export interface LaunchOptions<TContext extends BaseContext> extends Pick<SubgraphOptions<TContext>, 'name' | 'typeDefs' | 'resolvers' | 'context' | 'internal' | 'logger' | 'tags'> {
   config: SubgraphSettings;
-  db: { $disconnect(): Promise<void>; $queryRawUnsafe(sql: string): Promise<unknown> };
+  /** The subgraph's database: pinged for readiness, closed last. */
+  db: { pg: SqlExecutor; close(): Promise<void> };
   redis: Redis;
   metrics: Metrics;
   /** Background jobs of the subgraph: stopped, and waited for, once the server has drained. */
@@ -164,7 +166,7 @@ export async function launchSubgraph<TContext extends BaseContext>(options: Laun
     ...(options.internal ? { internal: options.internal } : {}),
     ...(options.tags ? { tags: options.tags } : {}),
     nonces: createNonceGuard(redis, options.logger),
-    readiness: { required: { postgres: () => pingDatabase(db) }, optional: { redis: () => pingRedis(redis) } },
+    readiness: { required: { postgres: () => pingDatabase(db.pg) }, optional: { redis: () => pingRedis(redis) } },
     internalSecret: config.INTERNAL_SECRET,
     logger: options.logger,
     port: config.PORT,
@@ -180,7 +182,7 @@ export async function launchSubgraph<TContext extends BaseContext>(options: Laun
       await Promise.all(jobs.map((job) => job.idle()));
       await options.beforeClose?.();
       await closeRedis(redis);
-      await db.$disconnect();
+      await db.close();
     },
   };
 }

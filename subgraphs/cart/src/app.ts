@@ -35,7 +35,8 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
   const basics = subgraphBasics('cart', config, logger);
   const { metrics, redis, tags, onSql } = basics;
   const cacheMetric = metrics.counter('cart_cache_lookups_total', 'Cart cache lookups by result', ['result']);
-  const { prisma, sql } = createCartDb(config, onSql);
+  const database = createCartDb(config, onSql);
+  const { prisma, sql } = database;
   const clientOptions = { secret: config.INTERNAL_SECRET, caller: 'cart', timeoutMs: config.INTERNAL_CALL_TIMEOUT_MS };
   const product = productClient({ baseUrl: config.PRODUCT_URL, ...clientOptions });
   const pricing = pricingClient({ baseUrl: config.PRICING_URL, ...clientOptions });
@@ -59,7 +60,7 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
   ];
   const service = await launchSubgraph({
     ...basics,
-    db: prisma,
+    db: database,
     typeDefs,
     resolvers: cartResolvers,
     context: (identity, _req, tags) => createContext(identity, { ...contextDeps, services, currencyCode: config.STORE_CURRENCY }, tags),

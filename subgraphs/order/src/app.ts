@@ -41,7 +41,8 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
   const { metrics, tags, onSql } = basics;
   const recovered = metrics.counter('checkouts_recovered_total', 'Stuck checkouts recovered by the sweep, by outcome', ['outcome']);
   const outcomes = metrics.counter('checkouts_total', 'Checkout requests by outcome (Order or the UserError type)', ['outcome']);
-  const { prisma, sql } = createOrderDb(config, onSql);
+  const database = createOrderDb(config, onSql);
+  const { prisma, sql } = database;
   const clients = createPlatformClients({ cartUrl: config.CART_URL, productUrl: config.PRODUCT_URL, pricingUrl: config.PRICING_URL, secret: config.INTERNAL_SECRET, timeoutMs: config.INTERNAL_CALL_TIMEOUT_MS });
   const payments = options.payments ?? createPaymentProvider(config);
   const faults: FaultPoints = {};
@@ -62,7 +63,7 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
 
   const service = await launchSubgraph({
     ...basics,
-    db: prisma,
+    db: database,
     typeDefs,
     resolvers,
     context: (identity, _req, tags) => createContext(identity, { ...contextDeps, services }, tags),

@@ -23,7 +23,8 @@ export interface RunningPricingSubgraph extends RunningService {
 export async function startPricingSubgraph(config: PricingConfig, logger: Logger): Promise<RunningPricingSubgraph> {
   const basics = subgraphBasics('pricing', config, logger);
   const { redis, tags, onSql } = basics;
-  const { prisma, sql } = createPricingDb(config, onSql);
+  const database = createPricingDb(config, onSql);
+  const { prisma, sql } = database;
 
   const priceCache = createPriceCache(redis, logger, config.PRICE_CACHE_TTL_SECONDS);
   const ruleCache = createRuleCache(redis, logger, { couponTtlSeconds: config.COUPON_CACHE_TTL_SECONDS, countryTtlSeconds: config.COUNTRY_CACHE_TTL_SECONDS });
@@ -33,7 +34,7 @@ export async function startPricingSubgraph(config: PricingConfig, logger: Logger
 
   const service = await launchSubgraph({
     ...basics,
-    db: prisma,
+    db: database,
     typeDefs,
     resolvers: priceResolvers,
     context: (identity, _req, tags) => createContext(identity, { ...contextDeps, services, currencyCode: config.STORE_CURRENCY }, tags),

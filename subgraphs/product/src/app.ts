@@ -31,7 +31,8 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
   const basics = subgraphBasics('product', config, logger);
   const { metrics, redis, tags, onSql } = basics;
   const sweptMetric = metrics.counter('reservations_expired_total', 'Stock reservations released by the expiry sweep');
-  const { prisma, sql } = createProductDb(config, onSql);
+  const database = createProductDb(config, onSql);
+  const { prisma, sql } = database;
   const cache = createCatalogCache(redis, logger, {
     productTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,
     availabilityTtlSeconds: config.AVAILABILITY_CACHE_TTL_SECONDS,
@@ -57,7 +58,7 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
 
   const service = await launchSubgraph({
     ...basics,
-    db: prisma,
+    db: database,
     typeDefs,
     resolvers: catalogResolvers,
     context: (identity, _req, tags) => createContext(identity, { ...contextDeps, services }, tags),

@@ -1,8 +1,7 @@
-/** The pricing subgraph's Prisma client (pricing schema) with SQL counting. */
-import { countSql, prismaOptions, type DatabaseSettings } from '@platform/server';
+/** The pricing subgraph's database: the Prisma client (its own schema) and SQL for hot paths, on one pool, counted. */
+import { connectDatabase, type DatabaseSettings } from '@platform/server';
 import { PrismaClient } from '../generated/prisma/client.ts';
 
 export function createPricingDb(settings: DatabaseSettings, onQuery?: () => void) {
-  const prisma = new PrismaClient(prismaOptions(settings));
-  return { prisma, sql: countSql(prisma, onQuery) };
+  return connectDatabase((options) => new PrismaClient(options), settings, onQuery);
 }

@@ -1,11 +1,7 @@
-/** The product subgraph's Prisma client (catalog schema) with SQL counting. */
-import { countSql, prismaOptions, type DatabaseSettings } from '@platform/server';
+/** The product subgraph's database: the Prisma client (its own schema) and SQL for hot paths, on one pool, counted. */
+import { connectDatabase, type DatabaseSettings } from '@platform/server';
 import { PrismaClient } from '../generated/prisma/client.ts';
 
-export type ProductDb = ReturnType<typeof createProductDb>;
-
 export function createProductDb(settings: DatabaseSettings, onQuery?: () => void) {
-  const prisma = new PrismaClient(prismaOptions(settings));
-  const sql = countSql(prisma, onQuery);
-  return { prisma, sql };
+  return connectDatabase((options) => new PrismaClient(options), settings, onQuery);
 }
