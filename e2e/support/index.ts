@@ -6,3 +6,4 @@
 export * from './database.ts';
 export * from './live.ts';
 export * from './stack.ts';
+export * from './events.ts';

@@ -128,6 +128,7 @@ export const eventStreamShape = {
   EVENTS_RELAY_BATCH_SIZE: vars.positiveInt.default(500),
   EVENTS_PUBLISH_TIMEOUT_MS: vars.positiveInt.default(2_000),
   EVENTS_DATABASE_POOL_SIZE: vars.positiveInt.default(2),
+  EVENTS_OUTBOX_RETENTION_HOURS: vars.positiveInt.default(168),
 };
 
 /** The URL of each subgraph, from `<SUBGRAPH>_URL` or localhost with the configured/default port. */

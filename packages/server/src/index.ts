@@ -10,3 +10,4 @@ export * from './fingerprint.ts';
 export * from './contract.ts';
 export * from './internal-client.ts';
 export * from './request-context.ts';
+export * from './modules.ts';

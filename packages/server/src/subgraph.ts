@@ -133,6 +133,8 @@ export interface LaunchOptions<TContext extends BaseContext> extends Pick<Subgra
   jobs?: readonly ScheduledJob[];
   /** Runs after the jobs have stopped and before Redis and Postgres close (close clients). */
   beforeClose?: () => Promise<void> | void;
+  /** More optional readiness checks (the event stream): reported, never failing `/ready`. */
+  optionalChecks?: Record<string, () => Promise<boolean>>;
 }
 
 /**
@@ -148,7 +150,7 @@ export async function launchSubgraph<TContext extends BaseContext>(options: Laun
     resolvers: options.resolvers,
     context: options.context,
     ...(options.internal ? { internal: options.internal } : {}),
-    readiness: { required: { postgres: () => pingDatabase(db) }, optional: { redis: () => pingRedis(redis) } },
+    readiness: { required: { postgres: () => pingDatabase(db) }, optional: { redis: () => pingRedis(redis), ...options.optionalChecks } },
     internalSecret: config.INTERNAL_SECRET,
     logger: options.logger,
     port: config.PORT,

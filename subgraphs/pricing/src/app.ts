@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { Logger } from '@platform/logger';
-import { launchSubgraph, subgraphBasics, type RunningService } from '@platform/server';
+import { launchSubgraph, LOCKS, subgraphBasics, type RunningService } from '@platform/server';
+import { subgraphEvents, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { createPriceReads } from './cache/price-reads.ts';
 import { createPriceCache } from './cache/prices.ts';
 import { createRuleReads } from './cache/rule-reads.ts';
@@ -18,12 +19,19 @@ const typeDefs = parse(readFileSync(new URL('./schema/prices/schema.graphql', im
 
 export interface RunningPricingSubgraph extends RunningService {
   sql: { count: number };
+  /** The event stream side (connection, relay, its fault points). */
+  events: SubgraphEvents;
+  /** Publishes what the outbox holds now, as the relay's timer does. */
+  relayEvents(): Promise<RelayReport>;
 }
 
 export async function startPricingSubgraph(config: PricingConfig, logger: Logger): Promise<RunningPricingSubgraph> {
   const basics = subgraphBasics('pricing', config, logger);
-  const { redis, onSql } = basics;
+  const { redis, onSql, metrics } = basics;
   const { prisma, sql } = createPricingDb(config, onSql);
+  // The relay gets its own small pool, apart from requests (and from the request SQL count).
+  const background = createPricingDb({ ...config, DATABASE_POOL_SIZE: config.EVENTS_DATABASE_POOL_SIZE }, onSql).prisma;
+  const events = subgraphEvents({ name: 'pricing', config, logger, metrics, db: background, lockId: LOCKS.pricingStreamRelay });
 
   const priceCache = createPriceCache(redis, logger, config.PRICE_CACHE_TTL_SECONDS);
   const ruleCache = createRuleCache(redis, logger, { couponTtlSeconds: config.COUPON_CACHE_TTL_SECONDS, countryTtlSeconds: config.COUNTRY_CACHE_TTL_SECONDS });
@@ -38,6 +46,12 @@ export async function startPricingSubgraph(config: PricingConfig, logger: Logger
     resolvers: priceResolvers,
     context: (identity) => createContext(identity, { ...contextDeps, services, currencyCode: config.STORE_CURRENCY }),
     internal: internalOperations(contextDeps, services),
+    jobs: [events.job],
+    optionalChecks: events.readiness,
+    beforeClose: async () => {
+      await events.close();
+      await background.$disconnect();
+    },
   });
-  return { ...service, sql };
+  return { ...service, sql, events, relayEvents: () => events.relay.drain() };
 }

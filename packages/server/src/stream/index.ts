@@ -4,8 +4,11 @@
  */
 import type { Logger } from '@platform/logger';
 import { schedule, type ScheduledJob } from '../jobs.ts';
+import type { Metrics } from '../metrics.ts';
 import { EventStream, type StreamSettings } from './connection.ts';
-import type { OutboxRelay, RawTx } from './relay.ts';
+import { runConsumer, type ConsumerSpec, type RunningConsumer } from './consumer.ts';
+import { OutboxRelay, type OutboxSource, type RawTx, type RelayFaults } from './relay.ts';
+import { tableOutbox } from './table-outbox.ts';
 
 export * from './connection.ts';
 export * from './consumer.ts';
@@ -23,3 +26,57 @@ export function openEventStream(service: string, settings: StreamSettings, logge
 export function relayJob<TX extends RawTx>(name: string, relay: OutboxRelay<TX>, stream: EventStream, intervalMs: number, logger: Logger): ScheduledJob {
   return schedule(`${name}-stream-relay`, stream.configured ? intervalMs : 0, () => relay.drain(), logger);
 }
+
+export interface SubgraphEventSettings extends StreamSettings {
+  EVENTS_RELAY_INTERVAL_MS: number;
+  EVENTS_RELAY_BATCH_SIZE: number;
+  EVENTS_OUTBOX_RETENTION_HOURS: number;
+  pgSchema: string;
+}
+
+interface RelayDb<TX> {
+  $transaction<R>(fn: (tx: TX) => Promise<R>, options?: { maxWait?: number; timeout?: number }): Promise<R>;
+}
+
+/**
+ * Everything event-related one subgraph runs: its stream connection, the relay of its outbox
+ * (`<schema>."OutboxEvent"`) on a schedule, and its consumers. `db` should be a client of its
+ * own (a small pool), so background work never takes a request's connection.
+ */
+export function subgraphEvents<TX extends RawTx>(options: { name: string; config: SubgraphEventSettings; logger: Logger; metrics: Metrics; db: RelayDb<TX>; lockId: number; source?: OutboxSource<TX> }) {
+  const { name, config, logger } = options;
+  const stream = openEventStream(name, config, logger);
+  const faults: RelayFaults = {};
+  const relay = new OutboxRelay<TX>({
+    name,
+    db: options.db,
+    source: options.source ?? tableOutbox<TX>(config.pgSchema),
+    stream,
+    lockId: options.lockId,
+    batchSize: config.EVENTS_RELAY_BATCH_SIZE,
+    logger,
+    metrics: options.metrics,
+    faults,
+    retentionHours: config.EVENTS_OUTBOX_RETENTION_HOURS,
+  });
+  const consumers: RunningConsumer[] = [];
+  return {
+    stream,
+    relay,
+    /** Fault injection for tests (see `RelayFaults`). */
+    faults,
+    job: relayJob(name, relay, stream, config.EVENTS_RELAY_INTERVAL_MS, logger),
+    /** Starts a durable consumer; stopped by `close()`. */
+    consume(spec: ConsumerSpec): void {
+      consumers.push(runConsumer(stream, spec, logger));
+    },
+    /** For `/ready`: optional, the service serves without it. */
+    readiness: { events: () => (stream.configured ? stream.ping() : Promise.resolve(true)) },
+    /** Stops the consumers, then closes the connection. */
+    async close(): Promise<void> {
+      await Promise.all(consumers.map((c) => c.stop()));
+      await stream.close();
+    },
+  };
+}
+export type SubgraphEvents = ReturnType<typeof subgraphEvents>;

@@ -39,6 +39,8 @@ export interface OutboxSource<TX> {
   due(tx: TX, limit: number): Promise<OutboxRow[]>;
   /** Records rows as streamed. */
   markStreamed(tx: TX, rows: readonly OutboxRow[], at: Date): Promise<void>;
+  /** Deletes rows streamed before `before` (the stream keeps them); how many. */
+  prune?(tx: TX, before: Date): Promise<number>;
 }
 
 interface TransactionalClient<TX> {
@@ -78,12 +80,17 @@ export interface RelayOptions<TX> {
   metrics: Metrics;
   clock?: () => Date;
   faults?: RelayFaults;
+  /** Streamed rows older than this are pruned (about every ten minutes). */
+  retentionHours?: number;
 }
+
+const PRUNE_EVERY_MS = 10 * 60_000;
 
 export class OutboxRelay<TX extends RawTx> {
   private readonly published;
   private readonly lag;
   private readonly failures;
+  private lastPrune = 0;
 
   constructor(private readonly options: RelayOptions<TX>) {
     const { metrics } = options;
@@ -107,7 +114,16 @@ export class OutboxRelay<TX extends RawTx> {
       total.deferred += pass.report.deferred;
       if (pass.report.deferred > 0 || pass.fetched < this.options.batchSize) break;
     }
+    await this.pruneNow();
     return total;
+  }
+
+  private async pruneNow(): Promise<void> {
+    const { source, retentionHours, db } = this.options;
+    if (!source.prune || !retentionHours || Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = Date.now();
+    const before = new Date(Date.now() - retentionHours * 3_600_000);
+    await db.$transaction((tx) => source.prune!(tx, before));
   }
 
   /** One batch under the advisory lock; null when another relay holds it. */

@@ -39,6 +39,7 @@ export function tableOutbox<TX extends RawTx>(schema: string): OutboxSource<TX> 
     async markStreamed(tx, rows, at) {
       await tx.$executeRawUnsafe(`UPDATE ${table} SET "streamedAt" = $1 WHERE "id" = ANY($2::bigint[])`, at, rows.map((r) => r.seq.toString()));
     },
+    prune: (tx, before) => pruneStreamed(tx, schema, before),
   };
 }
 

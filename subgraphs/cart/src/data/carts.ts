@@ -111,9 +111,13 @@ export async function findCartIdByOwner(db: Db, owner: Owner): Promise<string | 
   return cart?.id ?? null;
 }
 
-/** Bumps the cart's version after a change at `now` and pushes its expiry out; returns the new version. */
-export async function bumpVersion(tx: Prisma.TransactionClient, cartId: string, now: Date, expiresAt: Date): Promise<number> {
-  const { version } = await tx.cart.update({ where: { id: cartId }, data: { version: { increment: 1 }, updatedAt: now, expiresAt }, select: { version: true } });
+/** Bumps the cart's version after a change at `now`, pushes its expiry out and (when given) records the owner's contact email; returns the new version. */
+export async function bumpVersion(tx: Prisma.TransactionClient, cartId: string, now: Date, expiresAt: Date, contact?: { email: string | null }): Promise<number> {
+  const { version } = await tx.cart.update({
+    where: { id: cartId },
+    data: { version: { increment: 1 }, updatedAt: now, expiresAt, ...(contact ? { contactEmail: contact.email } : {}) },
+    select: { version: true },
+  });
   return version;
 }
 

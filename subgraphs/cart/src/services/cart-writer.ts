@@ -10,10 +10,12 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { CartCache } from '../cache/cart-cache.ts';
 import { bumpVersion, findCartByOwner, lockCart, lockExistingCart, type CartView, type Owner } from '../data/carts.ts';
 import { insertEvent, type CartEvent, type EventData } from '../data/outbox.ts';
+import { insertStreamEvents } from '../data/stream-outbox.ts';
 import type { RequestContext } from '../request-context.ts';
 import { expiryOf, type CartLifetimes } from './cart-rules.ts';
 import { VersionConflict, type CartUserError } from './errors.ts';
 import type { EventPublisher } from './event-publisher.ts';
+import { cartStreamEvent } from './stream-events.ts';
 import { checkKey, findReplay, fingerprint, ownerKey, storeResult, type StoredResult } from './idempotency.ts';
 
 export type { EventData };
@@ -67,6 +69,15 @@ export interface CartWriterDeps {
   lifetimes: CartLifetimes;
 }
 
+/**
+ * The owner's email for reminders, as their token says now: only when the owner themself is
+ * writing (a service acting for them, like checkout, leaves it as it was).
+ */
+function contactOf(ctx: RequestContext, owner: Owner): { email: string | null } | undefined {
+  if (ctx.identity.kind !== 'user' || owner.ownerType !== 'USER' || ctx.identity.userId !== owner.ownerId) return undefined;
+  return { email: ctx.identity.email ?? null };
+}
+
 export class CartWriter {
   /** Per-owner queue of this process's writes (see `write`). */
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -114,8 +125,11 @@ export class CartWriter {
           absorbedDeleted = outcome.absorbedDeleted ?? false;
           let after = cart;
           if (outcome.event) {
-            const version = await bumpVersion(tx, cartId, now, expiryOf(this.deps.lifetimes, owner, now));
-            committed.push(await insertEvent(tx, { ...outcome.event, cartId, version, ...owner, at: now }));
+            const version = await bumpVersion(tx, cartId, now, expiryOf(this.deps.lifetimes, owner, now), contactOf(ctx, owner));
+            const event = await insertEvent(tx, { ...outcome.event, cartId, version, ...owner, at: now });
+            committed.push(event);
+            // The stream's copy, in the same transaction: committed exactly when the change is.
+            await insertStreamEvents(tx, [cartStreamEvent(event)]);
             after = (await findCartByOwner(tx, owner))!;
           }
           if (key) await storeResult(tx, owner, key, request.operation, print, { kind: 'cart', cart: after, ...(outcome.details === undefined ? {} : { details: outcome.details }) }, now);

@@ -1,6 +1,6 @@
 /** Prices in Postgres: the current price per product and its history. */
 import { isUuid } from '@platform/errors';
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 
 /** A product's current price; `version` (its update instant in ms) orders writes for the cache. */
 export interface PriceEntry {
@@ -34,7 +34,7 @@ export async function findPrices(prisma: PrismaClient, productIds: readonly stri
  * and strictly increasing per product even for concurrent writers (the upsert holds the row
  * lock), which makes it a safe version for the cache.
  */
-export async function writePrice(prisma: PrismaClient, productId: string, amount: string, currencyCode: string): Promise<PriceEntry> {
+export async function writePrice(prisma: PrismaClient | Prisma.TransactionClient, productId: string, amount: string, currencyCode: string): Promise<PriceEntry> {
   const rows = await prisma.$queryRaw<{ productId: string; amount: string; currencyCode: string; effectiveFrom: Date }[]>`
     WITH price AS (
       INSERT INTO "pricing"."Price" ("productId", "amount", "currencyCode", "updatedAt")
@@ -51,4 +51,11 @@ export async function writePrice(prisma: PrismaClient, productId: string, amount
   const row = rows[0];
   if (!row) throw new Error(`setting the price of ${productId} returned no row`);
   return { productId: row.productId, amount: row.amount, currencyCode: row.currencyCode.trim(), version: row.effectiveFrom.getTime() };
+}
+
+/** Locks a product's price row (if it has one) and returns it: the price before a change, for its event. */
+export async function lockPrice(tx: Prisma.TransactionClient, productId: string): Promise<{ amount: string; currencyCode: string } | null> {
+  const rows = await tx.$queryRaw<{ amount: string; currencyCode: string }[]>`
+    SELECT "amount"::text AS "amount", trim("currencyCode") AS "currencyCode" FROM "pricing"."Price" WHERE "productId" = ${productId}::uuid FOR UPDATE`;
+  return rows[0] ?? null;
 }

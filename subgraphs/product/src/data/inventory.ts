@@ -118,9 +118,14 @@ export interface StockChange {
  * updated in place) and writes one audit row per change with the levels after it. The CHECK
  * constraints (0 <= reserved <= onHand) are the last line of defence against a bad change.
  */
-export async function applyStockChanges(tx: Tx, levels: Map<string, StockLevel>, changes: readonly StockChange[]): Promise<void> {
+export interface StockMovementAfter extends StockChange {
+  onHandAfter: number;
+  reservedAfter: number;
+}
+
+export async function applyStockChanges(tx: Tx, levels: Map<string, StockLevel>, changes: readonly StockChange[]): Promise<StockMovementAfter[]> {
   const effective = changes.filter((c) => c.onHandDelta !== 0 || c.reservedDelta !== 0);
-  if (effective.length === 0) return;
+  if (effective.length === 0) return [];
   const movements = effective.map((change) => {
     const level = levels.get(change.productId);
     if (!level) throw new Error(`inventory row ${change.productId} is not locked by this transaction`);
@@ -143,4 +148,5 @@ export async function applyStockChanges(tx: Tx, levels: Map<string, StockLevel>,
       ${movements.map((m) => m.onHandAfter)}::int[], ${movements.map((m) => m.reservedAfter)}::int[],
       ${movements.map((m) => m.reference)}::text[]
     ) AS m("productId", "reason", "onHandDelta", "reservedDelta", "onHandAfter", "reservedAfter", "reference")`;
+  return movements;
 }
