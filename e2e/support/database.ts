@@ -69,10 +69,20 @@ export async function ensureTemplate(): Promise<string> {
   } finally {
     await admin((c) => c.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`));
   }
-  // Old templates from earlier schema versions only take disk space.
+  // Old templates from earlier schema versions only take disk space. One built within the last
+  // day (or by a harness that did not date them) may be another worktree's current template on
+  // this shared server: it stays.
   await admin(async (c) => {
-    const stale = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'cp_template_%' AND datname <> $1`, [name]);
-    for (const { datname } of stale.rows) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
+    await c.query(`COMMENT ON DATABASE "${name}" IS 'cp template built ${new Date().toISOString()}'`).catch(() => undefined);
+    const stale = await c.query<{ datname: string; note: string | null }>(
+      `SELECT datname, shobj_description(oid, 'pg_database') AS note FROM pg_database WHERE datname LIKE 'cp_template_%' AND datname <> $1`,
+      [name],
+    );
+    const builtAt = (note: string | null) => Date.parse(/built (\S+)$/.exec(note ?? '')?.[1] ?? '') || Date.now();
+    for (const { datname, note } of stale.rows) {
+      if (Date.now() - builtAt(note) < 24 * 3_600_000) continue;
+      await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
+    }
   });
   return name;
 }
