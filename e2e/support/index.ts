@@ -7,3 +7,4 @@ export * from './database.ts';
 export * from './live.ts';
 export * from './stack.ts';
 export * from './events.ts';
+export * from './webhooks.ts';
