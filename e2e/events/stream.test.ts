@@ -121,6 +121,14 @@ describe('the event stream', () => {
     expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
     await expect.poll(async () => (await Promise.all(['cart', 'catalog', 'pricing', 'orders'].map((s) => unsent(s)))).reduce((a, b) => a + b, 0)).toBe(0);
   });
+
+  it("shows each relay's published events and lag in /metrics", async () => {
+    const metrics = await (await fetch(`http://127.0.0.1:${stack.subgraphs.cart.port}/metrics`)).text();
+    const published = metrics.split('\n').filter((l) => l.startsWith('events_relayed_total{') && l.includes('type="cart.line_added"') && l.includes('result="published"'));
+    expect(published.length).toBe(1);
+    expect(Number(published[0]!.split(' ').at(-1))).toBeGreaterThanOrEqual(3);
+    expect(metrics).toMatch(/^events_relay_lag_seconds\{[^}]*\} 0$/m);
+  });
 });
 
 async function unsent(schema: string): Promise<number> {

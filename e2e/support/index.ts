@@ -8,3 +8,4 @@ export * from './live.ts';
 export * from './stack.ts';
 export * from './events.ts';
 export * from './webhooks.ts';
+export * from './smtp.ts';
