@@ -1,7 +1,7 @@
 /**
  * `npm run events:schema` writes `schema/events.schema.json`, the JSON Schema of the event
  * envelope, from its one definition (`@platform/events`); `--check` fails when the committed
- * file differs (run by `npm run compose:check`'s sibling test in the unit project).
+ * file differs (`events-schema.test.ts` checks the same on every test run).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
