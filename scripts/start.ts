@@ -49,6 +49,7 @@ async function shutdown(code: number, reason: string): Promise<void> {
   if (natsServer && natsServer.exitCode === null) {
     log('stopping the local NATS server');
     const exited = new Promise((resolve) => natsServer!.once('exit', resolve));
+    natsServer.ref(); // it was unref'd at start; waiting for it must keep us alive
     natsServer.kill('SIGTERM');
     await exited;
   }
