@@ -30,7 +30,6 @@ export class StreamUnavailable extends Error {
 }
 
 const NANOS_PER_SECOND = 1_000_000_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 export class EventStream {
   private nc: NatsConnection | undefined;
@@ -42,6 +41,8 @@ export class EventStream {
   private inOutage = false;
   private loop: Promise<void> | undefined;
   private readonly waiters = new Set<() => void>();
+  /** Ends the connect loop's wait between attempts (on close). */
+  private wake: (() => void) | undefined;
 
   constructor(
     readonly settings: StreamSettings,
@@ -121,11 +122,28 @@ export class EventStream {
   /** Stops reconnecting and closes the connection (after the relays and consumers have stopped). */
   async close(): Promise<void> {
     this.closing = true;
+    const wasUp = this.up;
     this.up = false;
     this.release();
+    this.wake?.();
     const nc = this.nc;
-    if (nc && !nc.isClosed()) await nc.drain().catch(() => nc.close().catch(() => undefined));
+    if (nc && !nc.isClosed()) {
+      // Drain flushes what is in flight; with the server away there is nothing to flush, and waiting would only hang.
+      if (wasUp) await Promise.race([nc.drain().catch(() => undefined), this.pause(2_000)]);
+      if (!nc.isClosed()) await nc.close().catch(() => undefined);
+    }
     await this.loop;
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      timer.unref();
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   private release(): void {
@@ -168,7 +186,7 @@ export class EventStream {
       } catch (error) {
         this.markDown(error);
         if (nc && !nc.isClosed()) await nc.close().catch(() => undefined);
-        if (!this.closing) await sleep(delay);
+        if (!this.closing) await this.pause(delay);
         delay = Math.min(delay * 2, 5_000);
       }
     }

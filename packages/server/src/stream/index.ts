@@ -34,7 +34,7 @@ export interface SubgraphEventSettings extends StreamSettings {
   pgSchema: string;
 }
 
-interface RelayDb<TX> {
+interface RelayDb<TX> extends RawTx {
   $transaction<R>(fn: (tx: TX) => Promise<R>, options?: { maxWait?: number; timeout?: number }): Promise<R>;
 }
 

@@ -41,9 +41,11 @@ export interface OutboxSource<TX> {
   markStreamed(tx: TX, rows: readonly OutboxRow[], at: Date): Promise<void>;
   /** Deletes rows streamed before `before` (the stream keeps them); how many. */
   prune?(tx: TX, before: Date): Promise<number>;
+  /** One cheap statement outside any transaction: is anything waiting? (An idle relay costs only this.) */
+  anyDue?(db: RawTx): Promise<boolean>;
 }
 
-interface TransactionalClient<TX> {
+interface TransactionalClient<TX> extends RawTx {
   $transaction<R>(fn: (tx: TX) => Promise<R>, options?: { maxWait?: number; timeout?: number }): Promise<R>;
 }
 
@@ -104,6 +106,12 @@ export class OutboxRelay<TX extends RawTx> {
     const total: RelayReport = { published: 0, duplicates: 0, deferred: 0 };
     if (!this.options.stream.available) {
       this.failures.inc();
+      return total;
+    }
+    const { source, db } = this.options;
+    if (source.anyDue && !(await source.anyDue(db))) {
+      this.lag.set(0);
+      await this.pruneNow();
       return total;
     }
     for (;;) {

@@ -40,6 +40,10 @@ export function tableOutbox<TX extends RawTx>(schema: string): OutboxSource<TX> 
       await tx.$executeRawUnsafe(`UPDATE ${table} SET "streamedAt" = $1 WHERE "id" = ANY($2::bigint[])`, at, rows.map((r) => r.seq.toString()));
     },
     prune: (tx, before) => pruneStreamed(tx, schema, before),
+    async anyDue(db) {
+      const rows = await db.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM ${table} WHERE "streamedAt" IS NULL LIMIT 1`);
+      return rows.length > 0;
+    },
   };
 }
 

@@ -5,9 +5,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { PriceReads } from '../cache/price-reads.ts';
 import type { PriceCache } from '../cache/prices.ts';
 import type { CurrentPrice } from '../contract/index.ts';
-import { EVENT_DATA } from '@platform/events';
-import { findPrices, lockPrice, writePrice, type PriceEntry, type ProductRef } from '../data/prices.ts';
-import { insertStreamEvents } from '../data/stream-outbox.ts';
+import { findPrices, writePrice, type PriceEntry, type ProductRef } from '../data/prices.ts';
 import type { RequestContext } from '../request-context.ts';
 import { Decimal, hasCents, MAX_AMOUNT, money, type Money } from './money.ts';
 
@@ -86,28 +84,13 @@ export class PriceService {
    * with the instant it took effect, and writes it through to the cache, so the next read
    * anywhere sees it. Pricing does not own the catalog: any product id is accepted, as for a
    * product created a moment ago in the product subgraph. A price that changed is a
-   * `product.price_changed` event, in the same transaction.
+   * `product.price_changed` event, in the same statement.
    */
   async setPrice(ctx: RequestContext, input: { productId: string; amount: string }): Promise<ProductRef> {
     requireAdmin(ctx.identity);
     const { productId } = input;
     if (!isUuid(productId)) throw badUserInput('productId must be a product id (UUID).', { field: 'productId' });
-    const amount = parsePriceAmount(input.amount);
-    const entry = await this.deps.prisma.$transaction(async (tx) => {
-      // Locked first, so the event's previous price is the one this write replaces, and events of one product are in commit order.
-      const previous = await lockPrice(tx, productId);
-      const written = await writePrice(tx, productId, amount, this.deps.currencyCode);
-      const unchanged = previous && previous.currencyCode === written.currencyCode && new Decimal(previous.amount).equals(written.amount);
-      if (!unchanged) {
-        const data = EVENT_DATA['product.price_changed'].parse({
-          productId,
-          price: { amount: new Decimal(written.amount).toFixed(2), currencyCode: written.currencyCode },
-          previousPrice: previous ? { amount: new Decimal(previous.amount).toFixed(2), currencyCode: previous.currencyCode } : null,
-        });
-        await insertStreamEvents(tx, [{ type: 'product.price_changed', key: productId, data, occurredAt: ctx.clock() }]);
-      }
-      return written;
-    });
+    const entry = await writePrice(this.deps.prisma, productId, parsePriceAmount(input.amount), this.deps.currencyCode, ctx.clock());
     this.deps.source.forget(productId);
     await this.deps.cache.put(entry);
     return { id: productId, price: entry };
