@@ -84,6 +84,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     EVENTS_DUPLICATE_WINDOW_SECONDS: '3600',
     // The relay's poll is one cheap statement when idle; new events wake the webhook dispatcher at once.
     EVENTS_RELAY_INTERVAL_MS: '150',
+    // One background connection per subgraph: test stacks share one Postgres (max_connections) with each other.
+    EVENTS_DATABASE_POOL_SIZE: '1',
     ...options.env,
   };
   const logger = (name: string) => createLogger(name, { level: env.LOG_LEVEL });

@@ -4,7 +4,6 @@
  * Every operation is one Postgres transaction, idempotent per checkout key, writes one audit row
  * per stock change, and drops the changed products' cached availability after it commits.
  */
-import { EVENT_DATA } from '@platform/events';
 import { badUserInput } from '@platform/errors';
 import { notFound } from './errors.ts';
 import type { PrismaClient, ReservationStatus, StockMovementReason } from '../generated/prisma/client.ts';
@@ -24,12 +23,8 @@ import {
   tryLockCheckoutKeys,
   tryLockSweep,
   type ReservationRow,
-  type StockChange,
-  type StockLevel,
-  type StockMovementAfter,
   type Tx,
 } from '../data/inventory.ts';
-import { insertStreamEvents } from '../data/stream-outbox.ts';
 
 export type ReservationLine = StockLine;
 
@@ -68,29 +63,6 @@ export interface InventoryDeps {
   sweepBatchSize: number;
   /** How long a transaction may wait for a pooled connection. */
   transactionWaitMs: number;
-}
-
-/** The `product.stock_changed` event of one stock movement (checked against the event schema here, in the change's transaction). */
-const stockChanged = (m: StockMovementAfter, at: Date) => ({
-  type: 'product.stock_changed' as const,
-  key: m.productId,
-  data: EVENT_DATA['product.stock_changed'].parse({
-    productId: m.productId,
-    onHand: m.onHandAfter,
-    reserved: m.reservedAfter,
-    available: Math.max(0, m.onHandAfter - m.reservedAfter),
-    onHandDelta: m.onHandDelta,
-    reservedDelta: m.reservedDelta,
-    reason: m.reason,
-  }),
-  occurredAt: at,
-});
-
-/** Applies stock changes (levels, audit rows) and appends their events to the stream outbox: every inventory change, one transaction. */
-async function changeStock(tx: Tx, levels: Map<string, StockLevel>, changes: readonly StockChange[]): Promise<void> {
-  const movements = await applyStockChanges(tx, levels, changes);
-  const at = new Date();
-  await insertStreamEvents(tx, movements.map((m) => stockChanged(m, at)));
 }
 
 const linesOf = (rows: readonly ReservationRow[]): ReservationLine[] => rows.map((r) => ({ productId: r.productId, quantity: r.quantity }));
@@ -144,7 +116,7 @@ export class InventoryService {
       if (shortages.length) return { ok: false, shortages };
       const expiresAt = new Date(ctx.clock().getTime() + ttlSeconds * 1000);
       await activateReservations(tx, checkoutKey, lines, expiresAt);
-      await changeStock(tx, levels, lines.map(({ productId, quantity }) => ({ productId, onHandDelta: 0, reservedDelta: quantity, reason: 'RESERVE', reference: checkoutKey })));
+      await applyStockChanges(tx, levels, lines.map(({ productId, quantity }) => ({ productId, onHandDelta: 0, reservedDelta: quantity, reason: 'RESERVE', reference: checkoutKey })));
       return { ok: true, status: 'ACTIVE', expiresAt: expiresAt.toISOString(), lines, changed: true };
     });
     if (outcome.changed) await this.afterCommit(lines.map((l) => l.productId));
@@ -176,7 +148,7 @@ export class InventoryService {
       if (rows[0]!.status !== transition.from) return { status: rows[0]!.status, rows, changed: false };
       const levels = await lockInventory(tx, rows.map((r) => r.productId));
       await setReservationStatus(tx, rows.map((r) => r.id), transition.to);
-      await changeStock(tx, levels, rows.map((r) => ({ productId: r.productId, ...transition.delta(r.quantity), reason: transition.reason, reference: checkoutKey })));
+      await applyStockChanges(tx, levels, rows.map((r) => ({ productId: r.productId, ...transition.delta(r.quantity), reason: transition.reason, reference: checkoutKey })));
       return { status: transition.to, rows, changed: true };
     });
     if (result.changed) await this.afterCommit(result.rows.map((r) => r.productId));
@@ -200,7 +172,7 @@ export class InventoryService {
         if (rows.length) {
           const levels = await lockInventory(tx, rows.map((r) => r.productId));
           await setReservationStatus(tx, rows.map((r) => r.id), 'EXPIRED');
-          await changeStock(tx, levels, rows.map((r) => ({ productId: r.productId, ...EXPIRE.delta(r.quantity), reason: EXPIRE.reason, reference: r.checkoutKey })));
+          await applyStockChanges(tx, levels, rows.map((r) => ({ productId: r.productId, ...EXPIRE.delta(r.quantity), reason: EXPIRE.reason, reference: r.checkoutKey })));
         }
         return { candidates: candidates.length, locked: keys.length, rows };
       });
@@ -229,7 +201,7 @@ export class InventoryService {
         throw badUserInput(`\`onHand\` may not be below the ${level.reserved} units reserved for checkouts in progress.`, { field: 'onHand' });
       }
       const onHandDelta = onHand - level.onHand;
-      await changeStock(tx, levels, [{ productId, onHandDelta, reservedDelta: 0, reason: 'SET_STOCK', reference }]);
+      await applyStockChanges(tx, levels, [{ productId, onHandDelta, reservedDelta: 0, reason: 'SET_STOCK', reference }]);
       return onHandDelta !== 0;
     });
     if (changed) await this.afterCommit([productId]);

@@ -9,6 +9,7 @@ import { EVENT_TYPES, isEventType, type EventEnvelope } from '@platform/events';
 import { badUserInput, ErrorCode, isUuid, publicError } from '@platform/errors';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import {
+  anySubscribed,
   deleteWebhook,
   fanOut,
   findDeliveries,
@@ -125,6 +126,9 @@ export class WebhookService {
 
   /** The webhook consumer's handler: one stream event becomes a delivery for each endpoint that wants it; a redelivered event adds nothing. */
   async fanOut(ctx: RequestContext, event: EventEnvelope): Promise<number> {
+    // Most events interest no partner: those cost one read. (An endpoint registered a moment later
+    // gets the events that arrive after it, which is what registering means.)
+    if (!(await anySubscribed(this.deps.prisma, event.type))) return 0;
     const now = ctx.clock();
     const retryUntil = new Date(now.getTime() + this.deps.retryHours * 3_600_000);
     const made = await this.deps.prisma.$transaction((tx) => fanOut(tx, { eventId: event.id, type: event.type, payload: event, occurredAt: new Date(event.occurredAt) }, now, retryUntil));
