@@ -103,6 +103,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     const order = track(await startOrderSubgraph(loadOrderConfig(env), logger('order'), options.orderNow ? { now: options.orderNow } : {}));
     Object.assign(env, { ORDER_URL: url(order.port) });
     const gateway = track(await startGateway(loadGatewayConfig(env), logger('gateway')));
+    // Connecting to the stream and subscribing the consumers is start-up work: done before the tests run, not during their first requests.
+    await Promise.all([product, pricing, cart, order].map((s) => s.events.ready()));
     const stop = async () => {
       for (const service of started.reverse()) await service.stop().catch(() => undefined);
       await redisProxy?.close();

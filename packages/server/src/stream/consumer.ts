@@ -22,6 +22,8 @@ export interface ConsumerSpec {
 }
 
 export interface RunningConsumer {
+  /** Resolves once the consumer is subscribed (never, while the stream is away). */
+  ready: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -31,8 +33,10 @@ const retryDelayMs = (deliveryCount: number) => Math.min(60_000, 1_000 * 2 ** Ma
 
 /** Starts consuming (once the stream is available) until `stop()`. */
 export function runConsumer(stream: EventStream, spec: ConsumerSpec, logger: Logger): RunningConsumer {
-  if (!stream.configured) return { stop: async () => undefined };
+  if (!stream.configured) return { ready: Promise.resolve(), stop: async () => undefined };
   let stopping = false;
+  let subscribed!: () => void;
+  const ready = new Promise<void>((resolve) => (subscribed = resolve));
   let current: { stop(): void } | undefined;
   const config: Partial<ConsumerConfig> = {
     durable_name: spec.durable,
@@ -54,6 +58,7 @@ export function runConsumer(stream: EventStream, spec: ConsumerSpec, logger: Log
     const consumer = await js.consumers.get(stream.streamName, spec.durable);
     const messages = await consumer.consume({ max_messages: 64 });
     current = messages;
+    subscribed();
     if (stopping) messages.stop();
     for await (const m of messages) {
       const event = parseEnvelope(m.data);
@@ -86,8 +91,10 @@ export function runConsumer(stream: EventStream, spec: ConsumerSpec, logger: Log
   })();
 
   return {
+    ready,
     async stop() {
       stopping = true;
+      subscribed();
       current?.stop();
       await loop;
     },

@@ -70,6 +70,16 @@ export function subgraphEvents<TX extends RawTx>(options: { name: string; config
     consume(spec: ConsumerSpec): void {
       consumers.push(runConsumer(stream, spec, logger));
     },
+    /** Resolves once the stream is reachable and every consumer subscribed, or after `timeoutMs` (tests start work after it). */
+    async ready(timeoutMs = 15_000): Promise<boolean> {
+      if (!stream.configured) return true;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+      const up = Promise.all([stream.whenAvailable(), ...consumers.map((c) => c.ready)]).then(() => true);
+      const result = await Promise.race([up, timeout]);
+      clearTimeout(timer);
+      return result;
+    },
     /** For `/ready`: optional, the service serves without it. */
     readiness: { events: () => (stream.configured ? stream.ping() : Promise.resolve(true)) },
     /** Stops the consumers, then closes the connection. */

@@ -10,10 +10,7 @@ export type { CartEvent };
 /** What a change records; the writer adds the cart, owner, version and time. */
 export type EventData = Omit<Prisma.CartEventUncheckedCreateInput, 'cartId' | 'version' | 'ownerType' | 'ownerId' | 'at'>;
 
-/** Appends one event in the change's transaction. */
-export function insertEvent(tx: Prisma.TransactionClient, data: Prisma.CartEventUncheckedCreateInput): Promise<CartEvent> {
-  return tx.cartEvent.create({ data });
-}
+// Appending happens with the event's stream copy, in one statement: `insertEventWithStreamCopy` (stream-outbox.ts).
 
 /** Marks events published. */
 export async function markPublished(prisma: PrismaClient, ids: readonly bigint[], at: Date): Promise<void> {

@@ -9,8 +9,8 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { CartCache } from '../cache/cart-cache.ts';
 import { bumpVersion, findCartByOwner, lockCart, lockExistingCart, type CartView, type Owner } from '../data/carts.ts';
-import { insertEvent, type CartEvent, type EventData } from '../data/outbox.ts';
-import { insertStreamEvents } from '../data/stream-outbox.ts';
+import type { CartEvent, EventData } from '../data/outbox.ts';
+import { insertEventWithStreamCopy } from '../data/stream-outbox.ts';
 import type { RequestContext } from '../request-context.ts';
 import { expiryOf, type CartLifetimes } from './cart-rules.ts';
 import { VersionConflict, type CartUserError } from './errors.ts';
@@ -126,10 +126,9 @@ export class CartWriter {
           let after = cart;
           if (outcome.event) {
             const version = await bumpVersion(tx, cartId, now, expiryOf(this.deps.lifetimes, owner, now), contactOf(ctx, owner));
-            const event = await insertEvent(tx, { ...outcome.event, cartId, version, ...owner, at: now });
-            committed.push(event);
-            // The stream's copy, in the same transaction: committed exactly when the change is.
-            await insertStreamEvents(tx, [cartStreamEvent(event)]);
+            const row = { lineId: null, productId: null, quantity: null, payload: null, ...outcome.event, cartId, version, ...owner, at: now } as Omit<CartEvent, 'id' | 'publishedAt'>;
+            // The live-sync event and the stream's copy, in the same transaction: committed exactly when the change is.
+            committed.push(await insertEventWithStreamCopy(tx, row, cartStreamEvent(row)));
             after = (await findCartByOwner(tx, owner))!;
           }
           if (key) await storeResult(tx, owner, key, request.operation, print, { kind: 'cart', cart: after, ...(outcome.details === undefined ? {} : { details: outcome.details }) }, now);

@@ -21,10 +21,10 @@ const TYPES: Record<CartEventType, EventType> = {
   CHECKED_OUT: 'cart.checked_out',
 };
 
-const payloadOf = (e: CartEvent) => (e.payload ?? {}) as Record<string, unknown>;
+const payloadOf = (e: Pick<CartEvent, 'payload'>) => (e.payload ?? {}) as Record<string, unknown>;
 
 /** The stream event of one cart event row; validated here, so a bug fails the write instead of reaching partners. */
-export function cartStreamEvent(e: CartEvent): StreamEventRow {
+export function cartStreamEvent(e: Omit<CartEvent, 'id' | 'publishedAt'>): StreamEventRow {
   const type = TYPES[e.type];
   const base = { cartId: e.cartId, cartVersion: e.version, ownerType: e.ownerType, ownerId: e.ownerId };
   const line = { lineId: e.lineId, productId: e.productId };

@@ -16,7 +16,8 @@ import type { Metrics } from '@platform/server';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { claimDueEndpoints, headDelivery, recordAttempt, releaseLease, renewLease, type Webhook } from '../../data/webhooks.ts';
 import type { SecretBox } from './secrets.ts';
-import { guardedLookup, type UrlPolicy } from './url-guard.ts';
+import { guardedLookup, isPublicAddress, type UrlPolicy } from './url-guard.ts';
+import { isIP } from 'node:net';
 
 export interface DispatchSettings {
   timeoutMs: number;
@@ -165,6 +166,9 @@ export class WebhookDispatcher {
 
   /** POSTs the envelope, signed the Standard Webhooks way (also with the previous secret during a rotation's grace period). */
   private async post(endpoint: Webhook, eventId: string, payload: unknown, at: Date): Promise<AttemptResult> {
+    // An address literal skips DNS, so the connect-time guard never sees it: check it here (the policy may have tightened since registration).
+    const host = new URL(endpoint.url).hostname.replace(/^\[|\]$/g, '');
+    if (!this.settings.policy.allowPrivate && isIP(host) && !isPublicAddress(host)) return { statusCode: null, error: 'refused: not a public address' };
     const body = JSON.stringify(payload);
     const secrets = [endpoint.secret, ...(endpoint.previousSecret && endpoint.previousSecretUntil && endpoint.previousSecretUntil > at ? [endpoint.previousSecret] : [])];
     const signature = secrets.map((sealed) => new Signer(this.deps.secrets.open(sealed)).sign(eventId, at, body)).join(' ');
