@@ -144,6 +144,8 @@ export interface LaunchOptions<TContext extends BaseContext> extends Pick<Subgra
  */
 export async function launchSubgraph<TContext extends BaseContext>(options: LaunchOptions<TContext>): Promise<RunningService> {
   const { config, db, redis } = options;
+  // Connect and load the query engine now rather than in the first request (or the first event a consumer handles).
+  await pingDatabase(db);
   const service = await startSubgraph<TContext>({
     name: options.name,
     typeDefs: options.typeDefs,

@@ -2,7 +2,7 @@
 import type { Logger } from '@platform/logger';
 import type { Redis } from '@platform/redis';
 import { launchSubgraph, LOCKS, schedule, subgraphBasics, type RunningService } from '@platform/server';
-import { subgraphEvents, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
+import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { pricingClient } from '@subgraph/pricing/contract';
 import { productClient } from '@subgraph/product/contract';
 import { createCartCache, type CartCache } from './cache/cart-cache.ts';
@@ -53,6 +53,7 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
   const cache = createCartCache(redis, logger, config.CART_CACHE_TTL_SECONDS, (hit) => cacheMetric.inc({ result: hit ? 'hit' : 'miss' }));
   // Background work (relay, scan) gets its own small pool and is not counted as request SQL.
   const background = createCartDb({ ...config, DATABASE_POOL_SIZE: config.EVENTS_DATABASE_POOL_SIZE }, onSql).prisma;
+  await warmUp(background);
   const events = subgraphEvents({ name: 'cart', config, logger, metrics, db: background, lockId: LOCKS.cartStreamRelay });
   const notifier = options.notifier ?? createNotifier(config, logger);
   const reminders = metrics.counter('cart_reminders_total', 'Abandoned-cart events handled by the reminder consumer, by outcome', ['outcome']);

@@ -1,7 +1,7 @@
 /** Builds and starts the order subgraph; used by `index.ts` and by the test harness. */
 import type { Logger } from '@platform/logger';
 import { launchSubgraph, LOCKS, runExclusive, schedule, subgraphBasics, type RunningService } from '@platform/server';
-import { subgraphEvents, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
+import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { pruneEvents } from './data/webhooks.ts';
 import { createPlatformClients } from './clients/index.ts';
 import type { OrderConfig } from './config.ts';
@@ -54,6 +54,7 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
   const { prisma, sql } = createOrderDb(config, onSql);
   // Background work (relay, webhook dispatch) gets its own small pool, apart from requests.
   const background = createOrderDb({ ...config, DATABASE_POOL_SIZE: config.EVENTS_DATABASE_POOL_SIZE }, onSql).prisma;
+  await warmUp(background);
   const events = subgraphEvents({ name: 'order', config, logger, metrics, db: background, lockId: LOCKS.orderStreamRelay });
   const secrets = new SecretBox(config.INTERNAL_SECRET);
   const policy = { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_URLS, requireHttps: config.NODE_ENV === 'production' };

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { Logger } from '@platform/logger';
 import { launchSubgraph, LOCKS, subgraphBasics, type RunningService } from '@platform/server';
-import { subgraphEvents, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
+import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { createPriceReads } from './cache/price-reads.ts';
 import { createPriceCache } from './cache/prices.ts';
 import { createRuleReads } from './cache/rule-reads.ts';
@@ -31,6 +31,7 @@ export async function startPricingSubgraph(config: PricingConfig, logger: Logger
   const { prisma, sql } = createPricingDb(config, onSql);
   // The relay gets its own small pool, apart from requests (and from the request SQL count).
   const background = createPricingDb({ ...config, DATABASE_POOL_SIZE: config.EVENTS_DATABASE_POOL_SIZE }, onSql).prisma;
+  await warmUp(background);
   const events = subgraphEvents({ name: 'pricing', config, logger, metrics, db: background, lockId: LOCKS.pricingStreamRelay });
 
   const priceCache = createPriceCache(redis, logger, config.PRICE_CACHE_TTL_SECONDS);

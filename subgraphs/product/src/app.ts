@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { Logger } from '@platform/logger';
 import { launchSubgraph, LOCKS, schedule, subgraphBasics, type RunningService } from '@platform/server';
-import { subgraphEvents, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
+import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { createCatalogCache } from './cache/catalog-cache.ts';
 import type { ProductConfig } from './config.ts';
 import { createContext } from './context.ts';
@@ -39,6 +39,7 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
   const { prisma, sql } = createProductDb(config, onSql);
   // The relay gets its own small pool, apart from requests (and from the request SQL count).
   const background = createProductDb({ ...config, DATABASE_POOL_SIZE: config.EVENTS_DATABASE_POOL_SIZE }, onSql).prisma;
+  await warmUp(background);
   const events = subgraphEvents({ name: 'product', config, logger, metrics, db: background, lockId: LOCKS.productStreamRelay });
   const cache = createCatalogCache(redis, logger, {
     productTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,

@@ -15,6 +15,15 @@ export * from './consumer.ts';
 export * from './relay.ts';
 export * from './table-outbox.ts';
 
+/**
+ * Runs one statement on a client at start-up, so its first real use (the relay's first pass, a
+ * consumer's first event) does not pay for connecting and loading the query engine while
+ * requests are being served. Never fails start-up: Postgres may come later.
+ */
+export async function warmUp(db: { $queryRawUnsafe(query: string): Promise<unknown> }): Promise<void> {
+  await db.$queryRawUnsafe('SELECT 1').catch(() => undefined);
+}
+
 /** Connects (in the background) to the configured stream; without `NATS_URL`, says once that events stay in the outbox. */
 export function openEventStream(service: string, settings: StreamSettings, logger: Logger): EventStream {
   const stream = new EventStream(settings, logger, service);
