@@ -100,7 +100,7 @@ describe('webhook deliveries', () => {
   });
 
   it('a slow endpoint delays neither another endpoint nor the requests that cause events', async () => {
-    const slow = await endpoint(() => ({ status: 200, delayMs: 3_000 }));
+    const slow = await endpoint(() => ({ status: 200, delayMs: 4_000 }));
     const fast = await endpoint();
     const user = 'slow-shopper';
     for (let i = 0; i < 3; i++) await addLine(user);
