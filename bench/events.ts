@@ -37,7 +37,7 @@ const unsent = async (stack: TestStack) => (await sql<{ n: number }>(stack.db.ur
 
 export async function runEventsBench(options: { durationMs: number; concurrency: number }): Promise<void> {
   console.log('\n## events (outbox relay -> NATS JetStream -> webhooks)');
-  const stack = await startStack({ env: { EVENTS_RELAY_BATCH_SIZE: '500', EVENTS_RELAY_INTERVAL_MS: '50', WEBHOOK_CONCURRENCY: '16', LOG_LEVEL: 'warn' } });
+  const stack = await startStack({ env: { EVENTS_RELAY_BATCH_SIZE: '500', EVENTS_RELAY_INTERVAL_MS: '50', EVENTS_DATABASE_POOL_SIZE: '4', WEBHOOK_CONCURRENCY: '16', LOG_LEVEL: 'warn' } });
   try {
     // 1. Relay throughput on a backlog.
     const backlog = Math.max(2_000, Math.min(50_000, Math.round(options.durationMs * 2)));
@@ -49,7 +49,7 @@ export async function runEventsBench(options: { durationMs: number; concurrency:
 
     // 2. End to end from a cart write's answer to the stream.
     const product = await createProduct(stack, { price: '1.00', stock: 1_000_000 });
-    const stream = await readStream(stack.events);
+    const stream = await readStream(stack.events, 'new');
     const answered = new Map<string, number>();
     const writers = Math.max(1, Math.min(options.concurrency, 32));
     const deadline = performance.now() + Math.min(options.durationMs, 10_000);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parseEnvelope, type EventEnvelope } from '@platform/events';
 import { waitUntil } from '@platform/testing';
@@ -53,15 +53,15 @@ export interface StreamReader {
   close(): Promise<void>;
 }
 
-/** Reads the stack's stream from its start with an ordered (ephemeral) consumer, as an analytics consumer would. */
-export async function readStream(events: StackEvents): Promise<StreamReader> {
+/** Reads the stack's stream from its start (or only what arrives from now on) with an ordered (ephemeral) consumer, as an analytics consumer would. */
+export async function readStream(events: StackEvents, from: 'start' | 'new' = 'start'): Promise<StreamReader> {
   const nc: NatsConnection = await connect({ servers: events.natsUrl, timeout: 2_000 });
   const js = jetstream(nc);
   const received: ReceivedEvent[] = [];
   // The stream appears when the first subgraph connects; wait for it rather than race it.
   const jsm = await jetstreamManager(nc);
   await waitUntil(() => jsm.streams.info(events.stream).then(() => true, () => false), `stream ${events.stream} to exist`, 10_000, 100);
-  const consumer = await js.consumers.get(events.stream);
+  const consumer = await js.consumers.get(events.stream, from === 'new' ? { deliver_policy: DeliverPolicy.New } : {});
   const messages = await consumer.consume();
   const loop = (async () => {
     for await (const m of messages) {

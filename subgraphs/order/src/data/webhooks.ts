@@ -85,35 +85,59 @@ export async function claimDueEndpoints(db: Db, owner: string, now: Date, leaseU
   return rows.map((r) => r.id);
 }
 
-/** Extends this owner's lease and returns the endpoint as it is now; null when the lease is gone or the endpoint was deleted. */
+/** Extends this owner's lease and returns the endpoint as it is now (one statement); null when the lease is gone or the endpoint was deleted. */
 export async function renewLease(db: Db, id: string, owner: string, leaseUntil: Date): Promise<Webhook | null> {
-  const { count } = await db.webhook.updateMany({ where: { id, leaseOwner: owner }, data: { leaseUntil } });
-  return count ? findWebhook(db, id) : null;
+  const rows = await db.$queryRaw<Webhook[]>`
+    UPDATE "orders"."Webhook" SET "leaseUntil" = ${leaseUntil} WHERE "id" = ${id}::uuid AND "leaseOwner" = ${owner}
+    RETURNING "id"::text AS "id", "url", "eventTypes", "status"::text AS "status", "secret", "previousSecret", "previousSecretUntil",
+              "consecutiveFailures", "leaseOwner", "leaseUntil", "createdAt", "updatedAt"`;
+  return rows[0] ?? null;
 }
 
 export async function releaseLease(db: Db, id: string, owner: string): Promise<void> {
   await db.webhook.updateMany({ where: { id, leaseOwner: owner }, data: { leaseOwner: null, leaseUntil: null } });
 }
 
-/** The endpoint's oldest pending delivery with its event's envelope. */
-export function headDelivery(db: Db, webhookId: string) {
-  return db.webhookDelivery.findFirst({ where: { webhookId, status: 'PENDING' }, orderBy: { seq: 'asc' }, include: { event: { select: { payload: true } } } });
+export interface HeadDelivery {
+  id: string;
+  webhookId: string;
+  eventId: string;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  retryUntil: Date;
+  payload: unknown;
 }
 
-/** Records an attempt's outcome on the delivery and on its endpoint, in one transaction. */
+/** The endpoint's oldest pending delivery with its event's envelope (one statement). */
+export async function headDelivery(db: Db, webhookId: string): Promise<HeadDelivery | null> {
+  const rows = await db.$queryRaw<HeadDelivery[]>`
+    SELECT d."id"::text AS "id", d."webhookId"::text AS "webhookId", d."eventId"::text AS "eventId", d."attempts", d."nextAttemptAt", d."retryUntil", e."payload"
+    FROM "orders"."WebhookDelivery" d JOIN "orders"."WebhookEvent" e ON e."eventId" = d."eventId"
+    WHERE d."webhookId" = ${webhookId}::uuid AND d."status" = 'PENDING'
+    ORDER BY d."seq" LIMIT 1`;
+  return rows[0] ?? null;
+}
+
+/** Records an attempt's outcome on the delivery and on its endpoint, in one statement. */
 export async function recordAttempt(
-  db: PrismaClient,
+  db: Db,
   delivery: { id: string; webhookId: string },
   outcome: { status: WebhookDeliveryStatus; statusCode: number | null; error: string | null; at: Date; nextAttemptAt: Date | null },
   endpoint: { consecutiveFailures: number; status?: WebhookStatus },
 ): Promise<void> {
-  await db.$transaction([
-    db.webhookDelivery.update({
-      where: { id: delivery.id },
-      data: { status: outcome.status, attempts: { increment: 1 }, lastStatusCode: outcome.statusCode, lastError: outcome.error, lastAttemptAt: outcome.at, nextAttemptAt: outcome.nextAttemptAt },
-    }),
-    db.webhook.update({ where: { id: delivery.webhookId }, data: { ...endpoint, ...(endpoint.status ? { updatedAt: outcome.at } : {}) } }),
-  ]);
+  await db.$executeRaw`
+    WITH d AS (
+      UPDATE "orders"."WebhookDelivery"
+      SET "status" = ${outcome.status}::"orders"."WebhookDeliveryStatus", "attempts" = "attempts" + 1, "lastStatusCode" = ${outcome.statusCode}::int,
+          "lastError" = ${outcome.error}, "lastAttemptAt" = ${outcome.at}, "nextAttemptAt" = ${outcome.nextAttemptAt}::timestamptz
+      WHERE "id" = ${delivery.id}::uuid
+      RETURNING "webhookId"
+    )
+    UPDATE "orders"."Webhook" w
+    SET "consecutiveFailures" = ${endpoint.consecutiveFailures},
+        "status" = COALESCE(${endpoint.status ?? null}::"orders"."WebhookStatus", w."status"),
+        "updatedAt" = CASE WHEN ${endpoint.status ?? null}::text IS NULL THEN w."updatedAt" ELSE ${outcome.at} END
+    FROM d WHERE w."id" = d."webhookId"`;
 }
 
 /** Deletes events (and their deliveries) received before `before` that have nothing pending; how many. */

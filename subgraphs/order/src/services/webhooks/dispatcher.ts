@@ -127,7 +127,7 @@ export class WebhookDispatcher {
         if (!endpoint || endpoint.status !== 'ACTIVE') return;
         const head = await headDelivery(prisma, webhookId);
         if (!head || !head.nextAttemptAt || head.nextAttemptAt > now) return;
-        const delivered = await this.attempt(endpoint, head, head.event.payload);
+        const delivered = await this.attempt(endpoint, head, head.payload);
         // A failed attempt puts this queue to wait; the next delivery must not overtake it.
         if (!delivered) return;
       }
