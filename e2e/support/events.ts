@@ -42,6 +42,8 @@ export interface ReceivedEvent {
   json: unknown;
   /** The body parsed as an envelope (undefined when it is not one). */
   event: EventEnvelope | undefined;
+  /** When this reader got it (ms since epoch). */
+  receivedAt: number;
 }
 
 export interface StreamReader {
@@ -71,7 +73,7 @@ export async function readStream(events: StackEvents, from: 'start' | 'new' = 's
       } catch {
         json = m.string();
       }
-      received.push({ seq: m.seq, subject: m.subject, msgId: m.headers?.get('Nats-Msg-Id'), json, event: parseEnvelope(m.data) });
+      received.push({ seq: m.seq, subject: m.subject, msgId: m.headers?.get('Nats-Msg-Id'), json, event: parseEnvelope(m.data), receivedAt: Date.now() });
     }
   })();
   const envelopes = () => received.flatMap((r) => (r.event ? [r.event] : []));
