@@ -43,7 +43,9 @@ export function templateName(): string {
   const hash = createHash('sha256');
   hashTree(hash, join(ROOT, 'prisma'));
   hashTree(hash, join(ROOT, 'scripts/seed'));
-  return `cp_template_${hash.digest('hex').slice(0, 12)}`;
+  // Not `cp_template_`: harnesses before this one drop every `cp_template_*` but their own, which
+  // broke parallel runs of other worktrees on the same server.
+  return `cp_tpl_${hash.digest('hex').slice(0, 12)}`;
 }
 
 const exists = (client: pg.Client, name: string) => client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]).then((r) => (r.rowCount ?? 0) > 0);
@@ -75,7 +77,7 @@ export async function ensureTemplate(): Promise<string> {
   await admin(async (c) => {
     await c.query(`COMMENT ON DATABASE "${name}" IS 'cp template built ${new Date().toISOString()}'`).catch(() => undefined);
     const stale = await c.query<{ datname: string; note: string | null }>(
-      `SELECT datname, shobj_description(oid, 'pg_database') AS note FROM pg_database WHERE datname LIKE 'cp_template_%' AND datname <> $1`,
+      `SELECT datname, shobj_description(oid, 'pg_database') AS note FROM pg_database WHERE datname LIKE 'cp\\_tpl\\_%' AND datname <> $1`,
       [name],
     );
     const builtAt = (note: string | null) => Date.parse(/built (\S+)$/.exec(note ?? '')?.[1] ?? '') || Date.now();
