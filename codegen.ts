@@ -72,6 +72,9 @@ const config: CodegenConfig = {
       Order: './prisma/client.ts#Order as OrderModel',
       OrderLine: '../data/orders.ts#OrderLineView',
       Payment: './prisma/client.ts#Payment as PaymentModel',
+      Webhook: './prisma/client.ts#Webhook as WebhookModel',
+      WebhookDelivery: './prisma/client.ts#WebhookDelivery as WebhookDeliveryModel',
+      WebhookWithSecret: '../services/webhooks/webhook-service.ts#WebhookWithSecret as WebhookWithSecretModel',
       ...errorMappers('order', '../services/checkout/errors.ts'),
     }),
     // Typed documents for partners and tests, checked against the composed public API.

@@ -1,21 +1,46 @@
 /**
  * Runs before the tests: the test Postgres and Redis must answer, or we stop here with the
- * command that starts them instead of letting every test time out.
+ * command that starts them instead of letting every test time out. NATS (JetStream) is started
+ * here when it is local and down, and installed from Debian's package first when missing (as
+ * root), as `.ci/run` does.
  *
  *   TEST_DATABASE_URL  default postgresql://postgres@127.0.0.1:5432/postgres
  *   TEST_REDIS_URL     default redis://127.0.0.1:6379
+ *   TEST_NATS_URL      default nats://127.0.0.1:4222
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { probePostgres, probeRedis, redact } from './start/probes.ts';
+import { findNatsServer, installNatsServer, natsAnswers, startNatsServer } from './start/nats.ts';
 
 const pgUrl = process.env.TEST_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
+const natsUrl = new URL(process.env.TEST_NATS_URL || 'nats://127.0.0.1:4222');
 
-const [postgres, redis] = await Promise.all([probePostgres(pgUrl, 3_000), probeRedis(redisUrl, 3_000)]);
+/** NATS answers, or is started here (local only); a reason when it cannot be had. */
+async function ensureNats(): Promise<string | undefined> {
+  const port = Number(natsUrl.port || 4222);
+  if (await natsAnswers(natsUrl.hostname, port)) return undefined;
+  if (!['127.0.0.1', 'localhost'].includes(natsUrl.hostname)) return `NATS at ${natsUrl.host} does not answer`;
+  const binary = findNatsServer() ?? (installNatsServer((line) => console.log(`preflight: ${line}`)) ? findNatsServer() : undefined);
+  if (!binary) return 'NATS does not answer and nats-server is not installed (apt-get install nats-server, or docker compose up -d nats)';
+  // The machine's usual store for the usual port (as .ci/run); never share one store between two servers.
+  const storeDir = process.getuid?.() === 0 && port === 4222 ? '/var/lib/nats-server' : join(tmpdir(), `cart-platform-nats-${port}`);
+  console.log(`preflight: starting ${binary} -js on 127.0.0.1:${port} (store ${storeDir})`);
+  try {
+    await startNatsServer(binary, { port, storeDir, detached: true });
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
 
-if (postgres.ok && redis.ok) {
-  console.log(`preflight: Postgres (${redact(pgUrl)}) and Redis (${redact(redisUrl)}) answer`);
+const [postgres, redis, natsProblem] = await Promise.all([probePostgres(pgUrl, 3_000), probeRedis(redisUrl, 3_000), ensureNats()]);
+
+if (postgres.ok && redis.ok && !natsProblem) {
+  console.log(`preflight: Postgres (${redact(pgUrl)}), Redis (${redact(redisUrl)}) and NATS (${natsUrl.host}) answer`);
   process.exit(0);
 }
 
@@ -54,10 +79,11 @@ if (!redis.ok) {
     );
   }
 }
+if (natsProblem) lines.push(natsProblem);
 const somethingDown = (!postgres.ok && !loginRefused) || !redis.ok;
 if (somethingDown) fixes.push(`${fixes.length ? 'or, with Docker: ' : ''}docker compose up -d postgres redis`);
 
-console.error(`preflight: the tests need a real Postgres and Redis.`);
+console.error(`preflight: the tests need a real Postgres, Redis and NATS (JetStream).`);
 for (const line of lines) console.error(`  DOWN  ${line}`);
 console.error(`Fix:`);
 for (const fix of fixes) console.error(`  ${fix}`);

@@ -3,14 +3,19 @@
  *
  * Without DATABASE_URL it runs an embedded Postgres under `.data/postgres` (kept between runs);
  * then it applies migrations, seeds the demo catalog (unless SEED=false), checks Redis (optional:
- * a warning when it is down), starts the four subgraphs and, once they are ready, the gateway.
+ * a warning when it is down), finds the event stream (NATS_URL; else a NATS server already on
+ * 127.0.0.1:4222; else a local nats-server it starts with its store in `.data/nats`; else one
+ * warning and no stream: events wait in the outboxes), starts the four subgraphs and, once they
+ * are ready, the gateway.
  * Ctrl-C stops the services (they drain), then Postgres, and exits 0. If any service dies or
  * does not become ready within 60 s, everything is stopped and it exits 1.
  */
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { DEV_DEFAULTS, databaseUrlFor } from '@platform/config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './start/embedded-postgres.ts';
 import { bold, fail, printer, warn } from './start/output.ts';
+import { findNatsServer, natsAnswers, startNatsServer } from './start/nats.ts';
 import { portInUse, probeRedis, redact } from './start/probes.ts';
 import { killServices, serviceSpecs, spawnService, stopServices, waitUntilReady, type RunningService, type ServiceSpec } from './start/services.ts';
 
@@ -27,6 +32,7 @@ const specs = serviceSpecs(env);
 const subgraphs = [specs.cart, specs.product, specs.pricing, specs.order];
 const services: RunningService[] = [];
 let database: EmbeddedPostgres | undefined;
+let natsServer: ChildProcess | undefined;
 let stopping = false;
 let stoppedAt = 0;
 
@@ -39,6 +45,13 @@ async function shutdown(code: number, reason: string): Promise<void> {
   if (services.length) {
     const killed = await stopServices(services, STOP_GRACE_MS);
     if (killed.length) logError(warn(`force-killed after ${seconds(STOP_GRACE_MS)}: ${killed.join(', ')}`));
+  }
+  if (natsServer && natsServer.exitCode === null) {
+    log('stopping the local NATS server');
+    const exited = new Promise((resolve) => natsServer!.once('exit', resolve));
+    natsServer.ref(); // it was unref'd at start; waiting for it must keep us alive
+    natsServer.kill('SIGTERM');
+    await exited;
   }
   if (database) {
     log('stopping the embedded Postgres');
@@ -122,6 +135,8 @@ async function main(): Promise<void> {
     logError(warn('WARNING: start Redis (`docker compose up -d redis`, or `redis-server`) and the services pick it up by themselves.'));
   }
 
+  await timed('nats', () => findEventStream());
+
   const childEnv: NodeJS.ProcessEnv = {
     ...env,
     LOG_PRETTY: env.LOG_PRETTY ?? 'true',
@@ -145,6 +160,34 @@ async function main(): Promise<void> {
   log(`  Try      curl -s ${gateway} -H 'content-type: application/json' \\`);
   log(`             -d '${JSON.stringify({ query })}'`);
   log(`  Stop     Ctrl-C`);
+}
+
+/** Sets NATS_URL for the services: as given, a server already on 127.0.0.1:4222, or one started here; else one warning. */
+async function findEventStream(): Promise<void> {
+  if (env.NATS_URL) {
+    log(`event stream: NATS_URL ${redact(env.NATS_URL)}`);
+    return;
+  }
+  const port = Number(env.EMBEDDED_NATS_PORT || 4222);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`EMBEDDED_NATS_PORT: must be a port number (got ${JSON.stringify(env.EMBEDDED_NATS_PORT)})`);
+  if (await natsAnswers('127.0.0.1', port)) {
+    env.NATS_URL = `nats://127.0.0.1:${port}`;
+    log(`event stream: NATS_URL is not set; using the NATS server on 127.0.0.1:${port}`);
+    return;
+  }
+  const binary = findNatsServer();
+  if (!binary) {
+    logError(warn('WARNING: no event stream (NATS_URL unset, nats-server not installed): events stay in the outboxes and are published once NATS_URL is set.'));
+    return;
+  }
+  // Its own process group, so a terminal's Ctrl-C reaches us first and we stop it after the services.
+  natsServer = await startNatsServer(binary, { port, storeDir: path.join(ROOT, '.data', 'nats'), detached: true });
+  natsServer.once('exit', (code, signal) => {
+    if (!stopping) void shutdown(1, `the local NATS server exited unexpectedly (${signal ?? `code ${code}`})`);
+  });
+  process.once('exit', () => natsServer?.kill('SIGTERM'));
+  env.NATS_URL = `nats://127.0.0.1:${port}`;
+  log(`event stream: NATS_URL is not set; started ${binary} -js on 127.0.0.1:${port}, store in .data/nats`);
 }
 
 main().catch((error: unknown) => shutdown(1, `start-up failed: ${error instanceof Error ? error.message : String(error)}`));

@@ -43,7 +43,9 @@ export function templateName(): string {
   const hash = createHash('sha256');
   hashTree(hash, join(ROOT, 'prisma'));
   hashTree(hash, join(ROOT, 'scripts/seed'));
-  return `cp_template_${hash.digest('hex').slice(0, 12)}`;
+  // Not `cp_template_`: harnesses before this one drop every `cp_template_*` but their own, which
+  // broke parallel runs of other worktrees on the same server.
+  return `cp_tpl_${hash.digest('hex').slice(0, 12)}`;
 }
 
 const exists = (client: pg.Client, name: string) => client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]).then((r) => (r.rowCount ?? 0) > 0);
@@ -69,20 +71,24 @@ export async function ensureTemplate(): Promise<string> {
   } finally {
     await admin((c) => c.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`));
   }
-  // Old templates from earlier schema versions only take disk space; the newest few stay, since
-  // other checkouts (branches with other migrations) may be testing on this server right now.
+  // Old templates from earlier schema versions only take disk space. One built within the last
+  // day (or by a harness that did not date them) may be another worktree's current template on
+  // this shared server: it stays.
   await admin(async (c) => {
-    const stale = await c.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'cp_template_%' AND datname <> $1 ORDER BY oid DESC OFFSET $2`,
-      [name, KEPT_TEMPLATES],
+    await c.query(`COMMENT ON DATABASE "${name}" IS 'cp template built ${new Date().toISOString()}'`).catch(() => undefined);
+    const stale = await c.query<{ datname: string; note: string | null }>(
+      `SELECT datname, shobj_description(oid, 'pg_database') AS note FROM pg_database WHERE datname LIKE 'cp\\_tpl\\_%' AND datname <> $1`,
+      [name],
     );
-    for (const { datname } of stale.rows) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
+    const builtAt = (note: string | null) => Date.parse(/built (\S+)$/.exec(note ?? '')?.[1] ?? '') || Date.now();
+    for (const { datname, note } of stale.rows) {
+      if (Date.now() - builtAt(note) < 24 * 3_600_000) continue;
+      await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
+    }
   });
   return name;
 }
 
-/** How many templates of other schema versions survive a new one. */
-const KEPT_TEMPLATES = 8;
 
 export interface TestDatabase {
   name: string;

@@ -6,3 +6,6 @@
 export * from './database.ts';
 export * from './live.ts';
 export * from './stack.ts';
+export * from './events.ts';
+export * from './webhooks.ts';
+export * from './smtp.ts';

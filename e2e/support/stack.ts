@@ -16,17 +16,22 @@ import { startOrderSubgraph, type RunningOrderSubgraph } from '@subgraph/order';
 import { loadGatewayConfig } from '@platform/gateway/config';
 import { startGateway, type RunningGateway } from '@platform/gateway';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+import { deleteStream } from './events.ts';
 import { createClient, startTcpProxy, type TcpProxy, type TestClient } from '@platform/testing';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+/** The NATS server (with JetStream) tests publish to; each test file gets its own stream and subject prefix on it. */
+export const TEST_NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789-0123456789-abcdef';
 export const TEST_INTERNAL_SECRET = 'test-internal-secret-0123456789-0123456789-abc';
 
 export interface StackOptions {
   /** Extra environment for every service (e.g. TTLs). */
   env?: Record<string, string>;
-  /** Clock for the cart subgraph (expiry tests). */
+  /** Clock for the cart subgraph (expiry and abandoned-cart tests). */
   now?: () => Date;
+  /** Clock for the order subgraph (checkout leases, webhook retries). */
+  orderNow?: () => Date;
   /** Route every service's Redis through a proxy the test can take down (`stack.redisProxy`). */
   redisProxy?: boolean;
 }
@@ -36,6 +41,8 @@ export interface TestStack extends TestClient {
   /** Env every service was configured with (database, Redis prefix, secrets). */
   env: Record<string, string>;
   redisPrefix: string;
+  /** This stack's event stream: its name and subject prefix on the NATS server at `natsUrl`. */
+  events: { natsUrl: string; stream: string; prefix: string };
   /** Present with `redisProxy: true`: `down()` makes Redis unreachable for this stack only. */
   redisProxy?: TcpProxy;
   gateway: RunningGateway;
@@ -50,7 +57,9 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const db = await createTestDatabase();
   const target = new URL(TEST_REDIS_URL);
   const redisProxy = options.redisProxy ? await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) }) : undefined;
-  const redisPrefix = `t:${randomBytes(4).toString('hex')}:`;
+  const tag = randomBytes(4).toString('hex');
+  const redisPrefix = `t:${tag}:`;
+  const events = { natsUrl: options.env?.NATS_URL ?? TEST_NATS_URL, stream: `T_${tag}`, prefix: `t.${tag}.ev` };
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -71,6 +80,15 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     // Every service shares the test's one event loop, so its lag says nothing about the gateway's
     // load: shedding on lag is off unless a test turns it on.
     SHED_EVENT_LOOP_DELAY_MS: '0',
+    NATS_URL: events.natsUrl,
+    EVENTS_STREAM: events.stream,
+    EVENTS_SUBJECT_PREFIX: events.prefix,
+    EVENTS_MAX_AGE_HOURS: '2',
+    EVENTS_DUPLICATE_WINDOW_SECONDS: '3600',
+    // The relay's poll is one cheap statement when idle; new events wake the webhook dispatcher at once.
+    EVENTS_RELAY_INTERVAL_MS: '150',
+    // One background connection per subgraph: test stacks share one Postgres (max_connections) with each other.
+    EVENTS_DATABASE_POOL_SIZE: '1',
     ...options.env,
   };
   const logger = (name: string) => createLogger(name, { level: env.LOG_LEVEL });
@@ -85,18 +103,22 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     // Order calls the cart during checkout, so it starts once the cart's URL is known.
     const cart = track(await startCartSubgraph(loadCartConfig(env), logger('cart'), options.now ? { now: options.now } : {}));
     Object.assign(env, { CART_URL: url(cart.port) });
-    const order = track(await startOrderSubgraph(loadOrderConfig(env), logger('order')));
+    const order = track(await startOrderSubgraph(loadOrderConfig(env), logger('order'), options.orderNow ? { now: options.orderNow } : {}));
     Object.assign(env, { ORDER_URL: url(order.port) });
     const gateway = track(await startGateway(loadGatewayConfig(env), logger('gateway')));
+    // Connecting to the stream and subscribing the consumers is start-up work: done before the tests run, not during their first requests.
+    await Promise.all([product, pricing, cart, order].map((s) => s.events.ready()));
     const stop = async () => {
       for (const service of started.reverse()) await service.stop().catch(() => undefined);
       await redisProxy?.close();
+      await deleteStream(events).catch(() => undefined);
       await db.drop();
     };
-    return { ...createClient(gateway.url, TEST_JWT_SECRET), db, env, redisPrefix, ...(redisProxy ? { redisProxy } : {}), gateway, subgraphs: { product, pricing, cart, order }, stop };
+    return { ...createClient(gateway.url, TEST_JWT_SECRET), db, env, redisPrefix, events, ...(redisProxy ? { redisProxy } : {}), gateway, subgraphs: { product, pricing, cart, order }, stop };
   } catch (error) {
     for (const service of started.reverse()) await service.stop().catch(() => undefined);
     await redisProxy?.close();
+    await deleteStream(events).catch(() => undefined);
     await db.drop();
     throw error;
   }

@@ -72,3 +72,18 @@ describe('signed identity headers', () => {
     expect(() => verifySignedIdentity(headers(signed), SECRET, seen())).toThrow(/expired/);
   });
 });
+
+describe('the email claim', () => {
+  it('a user token with an email claim carries it in the identity; one without has none', async () => {
+    const withEmail = await verifyUserToken(await signUserToken(SECRET, { userId: 'u1', email: 'ana@example.com' }), SECRET);
+    const without = await verifyUserToken(await signUserToken(SECRET, { userId: 'u2' }), SECRET);
+    expect([withEmail.email, 'email' in without]).toEqual(['ana@example.com', false]);
+  });
+
+  it('a claim that is not a plausible address (header injection, no @) is ignored', async () => {
+    const { SignJWT } = await import('jose');
+    const sign = (email: unknown) => new SignJWT({ email }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1').setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
+    const emails = await Promise.all(['a@b.co\r\nBcc: x@y.z', 'not-an-email', 42, 'x'.repeat(250) + '@b.co'].map(async (e) => (await verifyUserToken(await sign(e), SECRET)).email));
+    expect(emails).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});

@@ -7,7 +7,8 @@ export type Role = 'customer' | 'admin';
 
 export type Identity =
   | { kind: 'anonymous' }
-  | { kind: 'user'; userId: string; role: Role; expiresAt: number }
+  /** `email`: the token's `email` claim when it has a plausible one (for notifications; personal data, never logged). */
+  | { kind: 'user'; userId: string; role: Role; expiresAt: number; email?: string }
   | { kind: 'guest'; guestId: string; expiresAt: number }
   /** Another service of this platform, calling an internal operation. */
   | { kind: 'service'; service: string };

@@ -27,6 +27,12 @@ function toTokenError(error: unknown): TokenError {
   return new TokenError(error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid');
 }
 
+/** A usable `email` claim, or undefined: a short string with one `@` and no spaces or angle brackets (it ends up in a mail header). */
+function emailClaim(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 254) return undefined;
+  return /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/.test(value) ? value : undefined;
+}
+
 /** Verifies a user's bearer JWT. Any HS256 token with `sub` and `exp` signed with the secret is a user. */
 export async function verifyUserToken(token: string, secret: string): Promise<Extract<Identity, { kind: 'user' }>> {
   try {
@@ -35,7 +41,8 @@ export async function verifyUserToken(token: string, secret: string): Promise<Ex
     if (aud === GUEST_AUDIENCE || (Array.isArray(aud) && aud.includes(GUEST_AUDIENCE))) throw new TokenError('invalid');
     if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 128) throw new TokenError('invalid');
     const role: Role = payload.role === 'admin' ? 'admin' : 'customer';
-    return { kind: 'user', userId: payload.sub, role, expiresAt: payload.exp! * 1000 };
+    const email = emailClaim(payload.email);
+    return { kind: 'user', userId: payload.sub, role, expiresAt: payload.exp! * 1000, ...(email ? { email } : {}) };
   } catch (error) {
     throw error instanceof TokenError ? error : toTokenError(error);
   }
@@ -44,10 +51,10 @@ export async function verifyUserToken(token: string, secret: string): Promise<Ex
 /** Signs a user JWT: for `npm run token`, tests and benchmarks. */
 export async function signUserToken(
   secret: string,
-  claims: { userId: string; role?: Role; expiresInSeconds?: number; now?: Date },
+  claims: { userId: string; role?: Role; email?: string; expiresInSeconds?: number; now?: Date },
 ): Promise<string> {
   const now = Math.floor((claims.now ?? new Date()).getTime() / 1000);
-  const jwt = new SignJWT(claims.role === 'admin' ? { role: 'admin' } : {})
+  const jwt = new SignJWT({ ...(claims.role === 'admin' ? { role: 'admin' } : {}), ...(claims.email ? { email: claims.email } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)

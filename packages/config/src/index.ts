@@ -111,6 +111,26 @@ export const commonShape = {
   DEFAULT_COUNTRY: vars.country.default('SG'),
 };
 
+/**
+ * The business-event stream (NATS JetStream): every subgraph's outbox relay publishes to it and
+ * its consumers read from it. Without `NATS_URL` nothing is published: events stay in the
+ * outboxes and go out once a stream is configured.
+ */
+export const eventStreamShape = {
+  /** `nats://host:port` (comma-separated for a cluster); unset: no stream. */
+  NATS_URL: z.string().regex(/^(nats|tls|wss?):\/\/[^,\s]+(,(nats|tls|wss?):\/\/[^,\s]+)*$/, 'must be a nats:// URL (comma-separated for a cluster)').optional(),
+  EVENTS_STREAM: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only').default('CP_EVENTS'),
+  EVENTS_SUBJECT_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'dot-separated tokens without wildcards').default('cp.events'),
+  EVENTS_MAX_AGE_HOURS: vars.positiveInt.default(168),
+  EVENTS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  EVENTS_DUPLICATE_WINDOW_SECONDS: vars.positiveInt.default(7_200),
+  EVENTS_RELAY_INTERVAL_MS: vars.nonNegativeInt.default(250),
+  EVENTS_RELAY_BATCH_SIZE: vars.positiveInt.default(500),
+  EVENTS_PUBLISH_TIMEOUT_MS: vars.positiveInt.default(2_000),
+  EVENTS_DATABASE_POOL_SIZE: vars.positiveInt.default(2),
+  EVENTS_OUTBOX_RETENTION_HOURS: vars.positiveInt.default(168),
+};
+
 /** The URL of each subgraph, from `<SUBGRAPH>_URL` or localhost with the configured/default port. */
 export const subgraphUrlShape = {
   CART_URL: vars.url.default(`http://127.0.0.1:${DEFAULT_PORTS.cart}/graphql`),
@@ -152,6 +172,7 @@ export function loadSubgraphConfig<S extends z.ZodRawShape>(name: SubgraphName, 
         PORT: port.default(DEFAULT_PORTS[name]),
         DATABASE_POOL_SIZE: vars.positiveInt.default(10),
         DATABASE_ACQUIRE_TIMEOUT_MS: vars.positiveInt.default(5_000),
+        ...eventStreamShape,
       },
       { ...env, PORT: env[portVar] },
     ),

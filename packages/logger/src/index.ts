@@ -33,7 +33,11 @@ export function createLogger(service: string, settings: LoggerSettings = {}): Lo
   const options: LoggerOptions = {
     level: settings.level ?? 'info',
     base: { service },
-    redact: { paths: ['req.headers.authorization', 'req.headers["x-guest-token"]', 'headers.authorization'], censor: '[redacted]' },
+    // Emails are personal data: whatever logs an identity or a recipient, the address never reaches a log.
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers["x-guest-token"]', 'req.headers["x-platform-identity"]', 'headers.authorization', 'email', '*.email', '*.*.email'],
+      censor: '[redacted]',
+    },
   };
   return settings.pretty ? pino(options, prettyStream()) : pino(options);
 }

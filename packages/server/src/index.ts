@@ -15,3 +15,4 @@ export * from './nonce-guard.ts';
 export * from './load-shedding.ts';
 export * from './unstorable.ts';
 export * from './sql.ts';
+export * from './modules.ts';

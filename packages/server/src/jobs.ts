@@ -17,8 +17,14 @@ interface TransactionalClient<TX extends LockingTx> {
 export const LOCKS = {
   cartExpirySweep: 71_001,
   cartOutboxRelay: 71_002,
+  cartStreamRelay: 71_003,
+  cartAbandonmentScan: 71_004,
   reservationSweep: 72_001,
+  productStreamRelay: 72_002,
+  pricingStreamRelay: 73_001,
   checkoutRecovery: 74_001,
+  orderStreamRelay: 74_002,
+  webhookHousekeeping: 74_003,
 } as const;
 
 /** Runs `fn` in a transaction holding the advisory lock `lockId`; `{ ran: false }` when another holds it. */

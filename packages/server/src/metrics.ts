@@ -2,13 +2,17 @@
  * Prometheus metrics (prom-client), one registry per service: process defaults plus an HTTP
  * duration histogram labelled by route, method and status.
  */
-import { Registry, Histogram, Counter, collectDefaultMetrics } from 'prom-client';
+import { Registry, Histogram, Counter, Gauge, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
   observeHttp(route: string, method: string, status: number, seconds: number): void;
   /** Counters a service registers for its own events (cache hits, deliveries, ...). */
   counter(name: string, help: string, labelNames?: string[]): Counter<string>;
+  /** Gauges a service sets for its own state (relay lag, backlog, ...). */
+  gauge(name: string, help: string, labelNames?: string[]): Gauge<string>;
+  /** Histograms of a service's own durations (webhook deliveries, ...), in seconds. */
+  histogram(name: string, help: string, labelNames?: string[], buckets?: number[]): Histogram<string>;
 }
 
 /** Creates the registry of one service. */
@@ -24,6 +28,8 @@ export function createMetrics(service: string): Metrics {
     registers: [registry],
   });
   const counters = new Map<string, Counter<string>>();
+  const gauges = new Map<string, Gauge<string>>();
+  const histograms = new Map<string, Histogram<string>>();
   return {
     registry,
     observeHttp(route, method, status, seconds) {
@@ -33,6 +39,16 @@ export function createMetrics(service: string): Metrics {
       let c = counters.get(name);
       if (!c) counters.set(name, (c = new Counter({ name, help, labelNames, registers: [registry] })));
       return c;
+    },
+    gauge(name, help, labelNames = []) {
+      let g = gauges.get(name);
+      if (!g) gauges.set(name, (g = new Gauge({ name, help, labelNames, registers: [registry] })));
+      return g;
+    },
+    histogram(name, help, labelNames = [], buckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]) {
+      let h = histograms.get(name);
+      if (!h) histograms.set(name, (h = new Histogram({ name, help, labelNames, buckets, registers: [registry] })));
+      return h;
     },
   };
 }

@@ -17,12 +17,17 @@ export interface DatabaseSettings {
 
 /** The subgraph's one connection pool. */
 export function createPool(settings: DatabaseSettings): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: settings.databaseUrl,
     max: settings.DATABASE_POOL_SIZE,
     connectionTimeoutMillis: settings.DATABASE_ACQUIRE_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
   });
+  // An idle connection the server closed (a Postgres restart, a terminated backend) is dropped by
+  // the pool, and the next query connects afresh and fails or succeeds on its own. Unhandled, the
+  // pool's 'error' event would end the process instead.
+  pool.on('error', () => undefined);
+  return pool;
 }
 
 /** Options for a generated `PrismaClient` on `pool`: the pg adapter, with query events on for counting. */

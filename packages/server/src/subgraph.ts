@@ -149,6 +149,8 @@ export interface LaunchOptions<TContext extends BaseContext> extends Pick<Subgra
   jobs?: readonly ScheduledJob[];
   /** Runs after the jobs have stopped and before Redis and Postgres close (close clients). */
   beforeClose?: () => Promise<void> | void;
+  /** More optional readiness checks (the event stream): reported, never failing `/ready`. */
+  optionalChecks?: Record<string, () => Promise<boolean>>;
 }
 
 /**
@@ -158,6 +160,8 @@ export interface LaunchOptions<TContext extends BaseContext> extends Pick<Subgra
  */
 export async function launchSubgraph<TContext extends BaseContext>(options: LaunchOptions<TContext>): Promise<RunningService> {
   const { config, db, redis } = options;
+  // Connect and load the query engine now rather than in the first request (or the first event a consumer handles).
+  await pingDatabase(db.pg);
   const service = await startSubgraph<TContext>({
     name: options.name,
     typeDefs: options.typeDefs,
@@ -166,7 +170,7 @@ export async function launchSubgraph<TContext extends BaseContext>(options: Laun
     ...(options.internal ? { internal: options.internal } : {}),
     ...(options.tags ? { tags: options.tags } : {}),
     nonces: createNonceGuard(redis, options.logger),
-    readiness: { required: { postgres: () => pingDatabase(db.pg) }, optional: { redis: () => pingRedis(redis) } },
+    readiness: { required: { postgres: () => pingDatabase(db.pg) }, optional: { redis: () => pingRedis(redis), ...options.optionalChecks } },
     internalSecret: config.INTERNAL_SECRET,
     logger: options.logger,
     port: config.PORT,

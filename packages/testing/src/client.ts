@@ -6,7 +6,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode } from 'graphql';
 import { signUserToken } from '@platform/auth';
 
-export type Caller = { anonymous: true } | { user: string; role?: 'admin' | 'customer'; expiresInSeconds?: number } | { guest: string } | { headers: Record<string, string> };
+export type Caller = { anonymous: true } | { user: string; role?: 'admin' | 'customer'; email?: string; expiresInSeconds?: number } | { guest: string } | { headers: Record<string, string> };
 
 export interface GraphQLResponse<T> {
   status: number;
@@ -20,7 +20,7 @@ export interface TestClient {
   /** Like `request`, but fails the test on any GraphQL error and returns `data`. */
   data<T = Record<string, unknown>, V = Record<string, unknown>>(document: TypedDocumentNode<T, V> | DocumentNode | string, variables?: V, as?: Caller): Promise<T>;
   /** A user JWT signed with the stack's secret. */
-  userToken(userId: string, options?: { role?: 'admin' | 'customer'; expiresInSeconds?: number; now?: Date }): Promise<string>;
+  userToken(userId: string, options?: { role?: 'admin' | 'customer'; email?: string; expiresInSeconds?: number; now?: Date }): Promise<string>;
   /** Starts a guest session and returns its token. */
   guestToken(): Promise<string>;
   url: string;
@@ -32,8 +32,9 @@ export function createClient(url: string, jwtSecret: string): TestClient {
     if (!as || 'anonymous' in as) return {};
     if ('headers' in as) return as.headers;
     if ('guest' in as) return { 'x-guest-token': as.guest };
-    const options: { role?: 'admin' | 'customer'; expiresInSeconds?: number } = {};
+    const options: { role?: 'admin' | 'customer'; email?: string; expiresInSeconds?: number } = {};
     if (as.role) options.role = as.role;
+    if (as.email) options.email = as.email;
     if (as.expiresInSeconds !== undefined) options.expiresInSeconds = as.expiresInSeconds;
     return { authorization: `Bearer ${await userToken(as.user, options)}` };
   }

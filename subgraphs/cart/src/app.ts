@@ -1,9 +1,8 @@
 /** Builds and starts the cart subgraph; used by `index.ts` and by the test harness. */
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
 import type { Logger } from '@platform/logger';
 import type { Redis } from '@platform/redis';
-import { launchSubgraph, schedule, subgraphBasics, type RunningService } from '@platform/server';
+import { launchSubgraph, LOCKS, schedule, subgraphBasics, type RunningService } from '@platform/server';
+import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { pricingClient } from '@subgraph/pricing/contract';
 import { productClient } from '@subgraph/product/contract';
 import { createCartCache, type CartCache } from './cache/cart-cache.ts';
@@ -13,11 +12,10 @@ import type { Owner } from './data/carts.ts';
 import { createCartDb } from './data/prisma.ts';
 import { internalOperations } from './internal.ts';
 import { serviceContext, type RequestContext } from './request-context.ts';
-import { cartResolvers } from './schema/cart/resolvers.ts';
+import { resolvers, typeDefs } from './schema/index.ts';
 import { createCartServices, type CartServices } from './services/index.ts';
 import type { SweepReport } from './services/expiry-service.ts';
-
-const typeDefs = parse(readFileSync(new URL('./schema/cart/schema.graphql', import.meta.url), 'utf8'));
+import { createNotifier, type Notifier } from './services/reminders/notifier.ts';
 
 export interface RunningCartSubgraph extends RunningService {
   sql: { count: number };
@@ -28,9 +26,22 @@ export interface RunningCartSubgraph extends RunningService {
   context(owner?: Owner | null): RequestContext;
   /** Runs the expiry sweep as of `now` (tests pass their own clock). */
   sweepExpired(now?: Date): Promise<SweepReport | null>;
+  /** The event stream side: connection, relay (and its fault points), consumers. */
+  events: SubgraphEvents;
+  /** Publishes what the outbox holds now, as the relay's timer does. */
+  relayEvents(): Promise<RelayReport>;
+  /** Runs the abandoned-cart scan as of `now` (default: the subgraph's clock); how many carts it reported. */
+  scanAbandoned(now?: Date): Promise<number | null>;
 }
 
-export async function startCartSubgraph(config: CartConfig, logger: Logger, options: { now?: () => Date } = {}): Promise<RunningCartSubgraph> {
+export interface CartSubgraphOptions {
+  /** The clock of every cart change, the sweeps and the abandoned-cart scan; tests inject one. */
+  now?: () => Date;
+  /** Replaces the configured reminder notifier. */
+  notifier?: Notifier;
+}
+
+export async function startCartSubgraph(config: CartConfig, logger: Logger, options: CartSubgraphOptions = {}): Promise<RunningCartSubgraph> {
   const clock = options.now ?? (() => new Date());
   const basics = subgraphBasics('cart', config, logger);
   const { metrics, redis, tags, onSql } = basics;
@@ -41,32 +52,50 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
   const product = productClient({ baseUrl: config.PRODUCT_URL, ...clientOptions });
   const pricing = pricingClient({ baseUrl: config.PRICING_URL, ...clientOptions });
   const cache = createCartCache(redis, logger, config.CART_CACHE_TTL_SECONDS, (hit) => cacheMetric.inc({ result: hit ? 'hit' : 'miss' }));
+  // Background work (relay, scan) gets its own small pool and is not counted as request SQL.
+  const backgroundDb = createCartDb({ ...config, DATABASE_POOL_SIZE: config.EVENTS_DATABASE_POOL_SIZE }, onSql);
+  const background = backgroundDb.prisma;
+  await warmUp(background);
+  const events = subgraphEvents({ name: 'cart', config, logger, metrics, db: background, lockId: LOCKS.cartStreamRelay });
+  const notifier = options.notifier ?? createNotifier(config, logger);
+  const reminders = metrics.counter('cart_reminders_total', 'Abandoned-cart events handled by the reminder consumer, by outcome', ['outcome']);
   const services = createCartServices(
-    { prisma, redis, tags, cache, product, pricing, logger },
+    { prisma, background, redis, tags, cache, product, pricing, notifier, logger },
     {
       lifetimes: { USER: config.CART_TTL_USER_DAYS, GUEST: config.CART_TTL_GUEST_DAYS },
       jwtSecret: config.AUTH_JWT_SECRET,
       guestSessionDays: config.GUEST_SESSION_DAYS,
       shareDays: config.SHARE_LINK_DAYS,
       keyPrefix: config.REDIS_KEY_PREFIX,
+      abandonedAfterHours: config.CART_ABANDONED_AFTER_HOURS,
+      storefrontUrl: config.STOREFRONT_URL,
+      observeReminder: (outcome) => reminders.inc({ outcome }),
     },
   );
   const contextDeps = { prisma, clock, logger };
   const context = (owner: Owner | null = null) => serviceContext(contextDeps, 'cart', owner);
   const sweepExpired = (at?: Date) => services.expiry.sweep(at ? { ...context(), clock: () => at } : context());
+  const scanAbandoned = (at?: Date) => services.abandonment.scan(at ? { ...context(), clock: () => at } : context());
+  events.consume({ durable: 'cart-reminders', filter: 'cart.abandoned', handle: async (event) => void (await services.reminders.handle(context(), event)) });
   const jobs = [
     schedule('cart-expiry-sweep', config.CART_SWEEP_INTERVAL_MS, () => sweepExpired(), logger),
     schedule('cart-outbox-relay', config.OUTBOX_RELAY_INTERVAL_MS, () => services.events.relay(), logger),
+    schedule('cart-abandonment-scan', config.CART_ABANDONED_SCAN_INTERVAL_MS, () => scanAbandoned(), logger),
+    events.job,
   ];
   const service = await launchSubgraph({
     ...basics,
     db: database,
     typeDefs,
-    resolvers: cartResolvers,
+    resolvers,
     context: (identity, _req, tags) => createContext(identity, { ...contextDeps, services, currencyCode: config.STORE_CURRENCY }, tags),
     internal: internalOperations(contextDeps, services),
     jobs,
-    beforeClose: () => Promise.all([product.close(), pricing.close()]).then(() => undefined),
+    optionalChecks: events.readiness,
+    beforeClose: async () => {
+      await events.close();
+      await Promise.all([product.close(), pricing.close(), notifier.close(), backgroundDb.close()]);
+    },
   });
-  return { ...service, sql, services, cache, redis, context, sweepExpired };
+  return { ...service, sql, services, cache, redis, context, sweepExpired, events, relayEvents: () => events.relay.drain(), scanAbandoned };
 }

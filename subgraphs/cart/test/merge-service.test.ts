@@ -29,10 +29,12 @@ afterAll(() => h?.stop());
 const withLines =
   (lines: { productId: string; quantity: number; options?: Record<string, string> }[]): Change<undefined> =>
   async ({ tx, cartId, now }) => {
+    let last = { lineId: '', productId: '', quantity: 0 };
     for (const l of lines) {
-      await tx.cartLine.create({ data: { cartId, productId: l.productId, optionsKey: optionsKey(l.options ?? null), options: l.options, quantity: l.quantity, unitPrice: '5.00', currencyCode: 'SGD', addedAt: now, updatedAt: now } });
+      const line = await tx.cartLine.create({ data: { cartId, productId: l.productId, optionsKey: optionsKey(l.options ?? null), options: l.options, quantity: l.quantity, unitPrice: '5.00', currencyCode: 'SGD', addedAt: now, updatedAt: now } });
+      last = { lineId: line.id, productId: l.productId, quantity: l.quantity };
     }
-    return { event: { type: 'LINE_ADDED' } };
+    return { event: { type: 'LINE_ADDED', ...last } };
   };
 
 async function signedIn(userId: string): Promise<RequestContext> {

@@ -18,6 +18,7 @@ import { createCartCache } from '../src/cache/cart-cache.ts';
 import type { Owner } from '../src/data/carts.ts';
 import { createCartDb } from '../src/data/prisma.ts';
 import { serviceContext, type RequestContext } from '../src/request-context.ts';
+import { LogNotifier } from '../src/services/reminders/notifier.ts';
 import { createCartServices, type CartServices } from '../src/services/index.ts';
 
 export const JWT_SECRET = 'service-test-jwt-secret-0123456789-0123456789';
@@ -39,13 +40,14 @@ export async function startCartServices(): Promise<CartServiceHarness> {
   const env = { NODE_ENV: 'test', DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: keyPrefix, INTERNAL_SECRET: TEST_INTERNAL_SECRET, PRODUCT_PORT: '0', PRICING_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' };
   const [product, pricingService] = await Promise.all([startProductSubgraph(loadProductConfig(env), logger), startPricingSubgraph(loadPricingConfig(env), logger)]);
   const redis = createRedis({ url: TEST_REDIS_URL, keyPrefix, commandTimeoutMs: 1_000, logger });
-  const { prisma, sql } = createCartDb({ databaseUrl: db.url, DATABASE_POOL_SIZE: 8, DATABASE_ACQUIRE_TIMEOUT_MS: 5_000 });
+  const database = createCartDb({ databaseUrl: db.url, DATABASE_POOL_SIZE: 8, DATABASE_ACQUIRE_TIMEOUT_MS: 5_000 });
+  const { prisma, sql } = database;
   const products = productClient({ baseUrl: product.url, secret: TEST_INTERNAL_SECRET, caller: 'cart', timeoutMs: 5_000 });
   const pricing = pricingClient({ baseUrl: pricingService.url, secret: TEST_INTERNAL_SECRET, caller: 'cart', timeoutMs: 5_000 });
   const cache = createCartCache(redis, logger, 600);
   const services = createCartServices(
-    { prisma, redis, tags: createTagStore(redis, logger), cache, product: products, pricing, logger },
-    { lifetimes: { USER: 30, GUEST: 7 }, jwtSecret: JWT_SECRET, guestSessionDays: 30, shareDays: 7, keyPrefix },
+    { prisma, background: prisma, redis, tags: createTagStore(redis, logger), cache, product: products, pricing, notifier: new LogNotifier(logger), logger },
+    { lifetimes: { USER: 30, GUEST: 7 }, jwtSecret: JWT_SECRET, guestSessionDays: 30, shareDays: 7, keyPrefix, abandonedAfterHours: 24, storefrontUrl: 'http://storefront.test' },
   );
   const contextDeps = { prisma, clock: () => new Date(), logger };
   return {
@@ -58,7 +60,7 @@ export async function startCartServices(): Promise<CartServiceHarness> {
       await Promise.all([products.close(), pricing.close()]);
       await Promise.all([product.stop(), pricingService.stop()]);
       await closeRedis(redis);
-      await prisma.$disconnect();
+      await database.close();
       await db.drop();
     },
   };

@@ -1,6 +1,8 @@
 /** Builds and starts the order subgraph; used by `index.ts` and by the test harness. */
 import type { Logger } from '@platform/logger';
-import { launchSubgraph, schedule, subgraphBasics, type RunningService } from '@platform/server';
+import { launchSubgraph, LOCKS, runExclusive, schedule, subgraphBasics, type RunningService } from '@platform/server';
+import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
+import { pruneEvents } from './data/webhooks.ts';
 import { createPlatformClients } from './clients/index.ts';
 import type { OrderConfig } from './config.ts';
 import { createContext } from './context.ts';
@@ -13,6 +15,8 @@ import type { CheckoutService } from './services/checkout/service.ts';
 import { createOrderServices } from './services/index.ts';
 import { createPaymentProvider, type PaymentProvider } from './services/payments/index.ts';
 import { PaymentLedger } from './services/payments/ledger.ts';
+import { WebhookDispatcher } from './services/webhooks/dispatcher.ts';
+import { SecretBox } from './services/webhooks/secrets.ts';
 
 export { SagaHalted, type FaultPoints, type SagaStep } from './services/checkout/saga.ts';
 export type { RecoveryReport } from './services/checkout/recovery.ts';
@@ -26,6 +30,12 @@ export interface RunningOrderSubgraph extends RunningService {
   faults: FaultPoints;
   /** Runs the checkout recovery sweep as of `now` (default: the subgraph's clock), as the timer does. */
   recoverCheckouts(now?: Date): Promise<RecoveryReport>;
+  /** The event stream side (connection, relay, its fault points, the webhook consumer). */
+  events: SubgraphEvents;
+  /** Publishes what the outbox holds now, as the relay's timer does. */
+  relayEvents(): Promise<RelayReport>;
+  /** Sends every webhook delivery that is due now and waits for them (the timer and new events do it by themselves). */
+  dispatchWebhooks(): Promise<void>;
 }
 
 export interface OrderSubgraphOptions {
@@ -43,11 +53,38 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
   const outcomes = metrics.counter('checkouts_total', 'Checkout requests by outcome (Order or the UserError type)', ['outcome']);
   const database = createOrderDb(config, onSql);
   const { prisma, sql } = database;
+  // Background work (relay, webhook dispatch) gets its own small pool, apart from requests.
+  const backgroundDb = createOrderDb({ ...config, DATABASE_POOL_SIZE: config.EVENTS_DATABASE_POOL_SIZE }, onSql);
+  const background = backgroundDb.prisma;
+  await warmUp(background);
+  const events = subgraphEvents({ name: 'order', config, logger, metrics, db: background, lockId: LOCKS.orderStreamRelay });
+  const secrets = new SecretBox(config.INTERNAL_SECRET);
+  const policy = { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_URLS, requireHttps: config.NODE_ENV === 'production' };
+  const dispatcher = new WebhookDispatcher(
+    { prisma: background, clock, logger, metrics, secrets },
+    {
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      retryHours: config.WEBHOOK_RETRY_HOURS,
+      backoffBaseMs: config.WEBHOOK_BACKOFF_BASE_MS,
+      backoffMaxMs: config.WEBHOOK_BACKOFF_MAX_MS,
+      disableAfterFailures: config.WEBHOOK_DISABLE_AFTER_FAILURES,
+      concurrency: config.WEBHOOK_CONCURRENCY,
+      perClaim: 100,
+      policy,
+    },
+  );
   const clients = createPlatformClients({ cartUrl: config.CART_URL, productUrl: config.PRODUCT_URL, pricingUrl: config.PRICING_URL, secret: config.INTERNAL_SECRET, timeoutMs: config.INTERNAL_CALL_TIMEOUT_MS });
   const payments = options.payments ?? createPaymentProvider(config);
   const faults: FaultPoints = {};
   const services = createOrderServices(
-    { prisma, clients, ledger: new PaymentLedger(prisma, payments), faults, tags },
+    {
+      prisma,
+      clients,
+      ledger: new PaymentLedger(prisma, payments),
+      faults,
+      tags,
+      webhooks: { secrets, policy, retryHours: config.WEBHOOK_RETRY_HOURS, secretGraceHours: config.WEBHOOK_SECRET_GRACE_HOURS, nudge: () => void dispatcher.tick() },
+    },
     { leaseMs: config.CHECKOUT_LEASE_MS, waitMs: config.CHECKOUT_WAIT_MS, recoveryBatchSize: config.CHECKOUT_RECOVERY_BATCH_SIZE, observeCheckout: (outcome) => outcomes.inc({ outcome }) },
   );
   const contextDeps = { prisma, clock, logger };
@@ -59,7 +96,14 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
     recovered.inc({ outcome: 'compensated' }, report.compensated);
     return report;
   };
-  const jobs = [schedule('checkout-recovery', config.CHECKOUT_RECOVERY_INTERVAL_MS, () => recover(), logger)];
+  events.consume({ durable: 'webhooks', filter: '>', handle: async (event) => void (await services.webhooks.fanOut(serviceContext(contextDeps, 'webhooks'), event)) });
+  const historyMs = config.WEBHOOK_HISTORY_DAYS * 86_400_000;
+  const jobs = [
+    schedule('checkout-recovery', config.CHECKOUT_RECOVERY_INTERVAL_MS, () => recover(), logger),
+    events.job,
+    schedule('webhook-dispatch', config.WEBHOOK_DISPATCH_INTERVAL_MS, () => dispatcher.tick(), logger),
+    schedule('webhook-history-prune', 3_600_000, () => runExclusive(background, LOCKS.webhookHousekeeping, (tx) => pruneEvents(tx, new Date(clock().getTime() - historyMs))), logger),
+  ];
 
   const service = await launchSubgraph({
     ...basics,
@@ -68,7 +112,16 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
     resolvers,
     context: (identity, _req, tags) => createContext(identity, { ...contextDeps, services }, tags),
     jobs,
-    beforeClose: () => clients.close(),
+    optionalChecks: events.readiness,
+    beforeClose: async () => {
+      await events.close();
+      await dispatcher.stop();
+      await Promise.all([clients.close(), backgroundDb.close()]);
+    },
   });
-  return { ...service, sql, checkouts: services.checkouts, payments, faults, recoverCheckouts: recover };
+  const dispatchWebhooks = async () => {
+    await dispatcher.tick();
+    await dispatcher.idle();
+  };
+  return { ...service, sql, checkouts: services.checkouts, payments, faults, recoverCheckouts: recover, events, relayEvents: () => events.relay.drain(), dispatchWebhooks };
 }

@@ -3,7 +3,7 @@ import { loadSubgraphConfig, subgraphUrlShape, vars, z, type Env } from '@platfo
 
 export function loadOrderConfig(env: Env = process.env) {
   const { CART_URL, PRODUCT_URL, PRICING_URL } = subgraphUrlShape;
-  return loadSubgraphConfig(
+  const config = loadSubgraphConfig(
     'order',
     {
       CART_URL,
@@ -21,8 +21,28 @@ export function loadOrderConfig(env: Env = process.env) {
       CHECKOUT_RECOVERY_INTERVAL_MS: vars.nonNegativeInt.default(30_000),
       /** Most stuck checkouts one recovery run takes on. */
       CHECKOUT_RECOVERY_BATCH_SIZE: vars.positiveInt.default(50),
+      /** Whether webhook URLs may be http and point at loopback, private or link-local addresses (unset: yes outside production, never in production). */
+      WEBHOOK_ALLOW_PRIVATE_URLS: vars.bool.optional(),
+      /** Budget of one webhook delivery attempt (connect, send, answer). */
+      WEBHOOK_TIMEOUT_MS: vars.positiveInt.default(10_000),
+      /** How long a delivery is retried before it is marked FAILED. */
+      WEBHOOK_RETRY_HOURS: vars.positiveInt.default(24),
+      /** First retry delay; it doubles per attempt (with jitter) up to the maximum. */
+      WEBHOOK_BACKOFF_BASE_MS: vars.positiveInt.default(5_000),
+      WEBHOOK_BACKOFF_MAX_MS: vars.positiveInt.default(3_600_000),
+      /** Deliveries failed for good in a row after which an endpoint is DISABLED. */
+      WEBHOOK_DISABLE_AFTER_FAILURES: vars.positiveInt.default(5),
+      /** How often the dispatcher looks for due deliveries (new events also wake it at once; 0 = only then). */
+      WEBHOOK_DISPATCH_INTERVAL_MS: vars.nonNegativeInt.default(1_000),
+      /** Endpoints delivered to at the same time. */
+      WEBHOOK_CONCURRENCY: vars.positiveInt.default(16),
+      /** How long deliveries are signed with the old secret too after a rotation. */
+      WEBHOOK_SECRET_GRACE_HOURS: vars.nonNegativeInt.default(24),
+      /** How long delivered and failed deliveries (and their events) are kept. */
+      WEBHOOK_HISTORY_DAYS: vars.positiveInt.default(7),
     },
     env,
   );
+  return { ...config, WEBHOOK_ALLOW_PRIVATE_URLS: config.WEBHOOK_ALLOW_PRIVATE_URLS ?? config.NODE_ENV !== 'production' };
 }
 export type OrderConfig = ReturnType<typeof loadOrderConfig>;

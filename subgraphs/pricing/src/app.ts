@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { Logger } from '@platform/logger';
-import { launchSubgraph, subgraphBasics, type RunningService } from '@platform/server';
+import { launchSubgraph, LOCKS, subgraphBasics, type RunningService } from '@platform/server';
+import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { createPriceReads } from './cache/price-reads.ts';
 import { createPriceCache } from './cache/prices.ts';
 import { createRuleReads } from './cache/rule-reads.ts';
@@ -18,13 +19,22 @@ const typeDefs = parse(readFileSync(new URL('./schema/prices/schema.graphql', im
 
 export interface RunningPricingSubgraph extends RunningService {
   sql: { count: number };
+  /** The event stream side (connection, relay, its fault points). */
+  events: SubgraphEvents;
+  /** Publishes what the outbox holds now, as the relay's timer does. */
+  relayEvents(): Promise<RelayReport>;
 }
 
 export async function startPricingSubgraph(config: PricingConfig, logger: Logger): Promise<RunningPricingSubgraph> {
   const basics = subgraphBasics('pricing', config, logger);
-  const { redis, tags, onSql } = basics;
+  const { redis, tags, onSql, metrics } = basics;
   const database = createPricingDb(config, onSql);
   const { prisma, sql } = database;
+  // The relay gets its own small pool, apart from requests (and from the request SQL count).
+  const backgroundDb = createPricingDb({ ...config, DATABASE_POOL_SIZE: config.EVENTS_DATABASE_POOL_SIZE }, onSql);
+  const background = backgroundDb.prisma;
+  await warmUp(background);
+  const events = subgraphEvents({ name: 'pricing', config, logger, metrics, db: background, lockId: LOCKS.pricingStreamRelay });
 
   const priceCache = createPriceCache(redis, logger, config.PRICE_CACHE_TTL_SECONDS);
   const ruleCache = createRuleCache(redis, logger, { couponTtlSeconds: config.COUPON_CACHE_TTL_SECONDS, countryTtlSeconds: config.COUNTRY_CACHE_TTL_SECONDS });
@@ -39,6 +49,12 @@ export async function startPricingSubgraph(config: PricingConfig, logger: Logger
     resolvers: priceResolvers,
     context: (identity, _req, tags) => createContext(identity, { ...contextDeps, services, currencyCode: config.STORE_CURRENCY }, tags),
     internal: internalOperations(contextDeps, services),
+    jobs: [events.job],
+    optionalChecks: events.readiness,
+    beforeClose: async () => {
+      await events.close();
+      await backgroundDb.close();
+    },
   });
-  return { ...service, sql };
+  return { ...service, sql, events, relayEvents: () => events.relay.drain() };
 }

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { Logger } from '@platform/logger';
-import { launchSubgraph, schedule, subgraphBasics, type RunningService } from '@platform/server';
+import { launchSubgraph, LOCKS, schedule, subgraphBasics, type RunningService } from '@platform/server';
+import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { createCatalogCache } from './cache/catalog-cache.ts';
 import type { ProductConfig } from './config.ts';
 import { createContext } from './context.ts';
@@ -19,6 +20,10 @@ export interface RunningProductSubgraph extends RunningService {
   sql: { count: number };
   /** Expires the reservations that have run out at `now` (default: the subgraph's clock), as the timer does. */
   sweepReservations(now?: Date): Promise<SweepResult>;
+  /** The event stream side (connection, relay, its fault points). */
+  events: SubgraphEvents;
+  /** Publishes what the outbox holds now, as the relay's timer does. */
+  relayEvents(): Promise<RelayReport>;
 }
 
 export interface ProductSubgraphOptions {
@@ -33,6 +38,11 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
   const sweptMetric = metrics.counter('reservations_expired_total', 'Stock reservations released by the expiry sweep');
   const database = createProductDb(config, onSql);
   const { prisma, sql } = database;
+  // The relay gets its own small pool, apart from requests (and from the request SQL count).
+  const backgroundDb = createProductDb({ ...config, DATABASE_POOL_SIZE: config.EVENTS_DATABASE_POOL_SIZE }, onSql);
+  const background = backgroundDb.prisma;
+  await warmUp(background);
+  const events = subgraphEvents({ name: 'product', config, logger, metrics, db: background, lockId: LOCKS.productStreamRelay });
   const cache = createCatalogCache(redis, logger, {
     productTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,
     availabilityTtlSeconds: config.AVAILABILITY_CACHE_TTL_SECONDS,
@@ -63,7 +73,12 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
     resolvers: catalogResolvers,
     context: (identity, _req, tags) => createContext(identity, { ...contextDeps, services }, tags),
     internal: internalOperations(contextDeps, services),
-    jobs: [sweep],
+    jobs: [sweep, events.job],
+    optionalChecks: events.readiness,
+    beforeClose: async () => {
+      await events.close();
+      await backgroundDb.close();
+    },
   });
-  return { ...service, sql, sweepReservations };
+  return { ...service, sql, sweepReservations, events, relayEvents: () => events.relay.drain() };
 }

@@ -11,24 +11,7 @@ export type { CartEvent };
 /** What a change records; the writer adds the cart, owner, version and time. */
 export type EventData = Omit<Prisma.CartEventUncheckedCreateInput, 'cartId' | 'version' | 'ownerType' | 'ownerId' | 'at'>;
 
-/**
- * Records a change in its transaction, in one statement: the cart's version goes up by one (its
- * expiry moves out) and the event is appended with that version. Returns the event.
- */
-export async function recordChange(tx: Prisma.TransactionClient, cartId: string, owner: Owner, event: EventData, now: Date, expiresAt: Date): Promise<CartEvent> {
-  const payload = event.payload === undefined || event.payload === null ? null : JSON.stringify(event.payload);
-  const [row] = await tx.$queryRaw<(Omit<CartEvent, 'type'> & { type: CartEvent['type'] })[]>`
-    WITH v AS (
-      UPDATE cart."Cart" SET "version" = "version" + 1, "updatedAt" = ${now}, "expiresAt" = ${expiresAt} WHERE "id" = ${cartId}::uuid RETURNING "version"
-    )
-    INSERT INTO cart."CartEvent" ("cartId", "ownerType", "ownerId", "version", "type", "lineId", "productId", "quantity", "payload", "at")
-    SELECT ${cartId}::uuid, ${owner.ownerType}::cart."CartOwnerType", ${owner.ownerId}, v."version", ${event.type}::cart."CartEventType",
-      ${event.lineId ?? null}::uuid, ${event.productId ?? null}::uuid, ${event.quantity ?? null}::int, ${payload}::jsonb, ${now}
-    FROM v
-    RETURNING "id", "cartId", "ownerType"::text AS "ownerType", "ownerId", "version", "type"::text AS "type", "lineId", "productId", "quantity", "payload", "at", "publishedAt"`;
-  if (!row) throw new Error(`cart ${cartId} vanished while locked`);
-  return row as CartEvent;
-}
+// A change is recorded (version, event and stream copy in one statement) by `recordChange` in stream-outbox.ts.
 
 /** Marks events published. */
 export async function markPublished(prisma: PrismaClient, ids: readonly bigint[], at: Date): Promise<void> {

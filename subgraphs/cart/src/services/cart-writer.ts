@@ -11,11 +11,13 @@ import type { TagStore } from '@platform/redis';
 import type { CartCache } from '../cache/cart-cache.ts';
 import { cartTag } from '../cache/tags.ts';
 import { findCartById, findCartByOwner, lockCart, lockExistingCart, type CartView, type Owner } from '../data/carts.ts';
-import { recordChange, type CartEvent, type EventData } from '../data/outbox.ts';
+import type { CartEvent, EventData } from '../data/outbox.ts';
+import { recordChange } from '../data/stream-outbox.ts';
 import type { RequestContext } from '../request-context.ts';
 import { expiryOf, type CartLifetimes } from './cart-rules.ts';
 import { VersionConflict, type CartUserError } from './errors.ts';
 import type { EventPublisher } from './event-publisher.ts';
+import { cartStreamEvent } from './stream-events.ts';
 import { checkKey, findReplay, fingerprint, ownerKey, storeResult, type StoredResult } from './idempotency.ts';
 
 export type { EventData };
@@ -70,6 +72,15 @@ export interface CartWriterDeps {
   lifetimes: CartLifetimes;
 }
 
+/**
+ * The owner's email for reminders, as their token says now: only when the owner themself is
+ * writing (a service acting for them, like checkout, leaves it as it was).
+ */
+function contactOf(ctx: RequestContext, owner: Owner): { email: string | null } | undefined {
+  if (ctx.identity.kind !== 'user' || owner.ownerType !== 'USER' || ctx.identity.userId !== owner.ownerId) return undefined;
+  return { email: ctx.identity.email ?? null };
+}
+
 export class CartWriter {
   /** Per-owner queue of this process's writes (see `write`). */
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -117,7 +128,9 @@ export class CartWriter {
           absorbedDeleted = outcome.absorbedDeleted ?? false;
           let after = cart;
           if (outcome.event) {
-            committed.push(await recordChange(tx, cartId, owner, outcome.event, now, expiryOf(this.deps.lifetimes, owner, now)));
+            const row = { lineId: null, productId: null, quantity: null, payload: null, ...outcome.event, cartId, version: cart.version + 1, ...owner, at: now } as Omit<CartEvent, 'id' | 'publishedAt'>;
+            // The new version, the live-sync event and the stream's copy: committed exactly when the change is.
+            committed.push(await recordChange(tx, row, cartStreamEvent(row), expiryOf(this.deps.lifetimes, owner, now), contactOf(ctx, owner)));
             after = (await findCartById(tx, cartId))!;
           }
           if (key) await storeResult(tx, owner, key, request.operation, print, { kind: 'cart', cart: after, ...(outcome.details === undefined ? {} : { details: outcome.details }) }, now);

@@ -15,6 +15,9 @@ import { GuestSessionService } from './guest-session-service.ts';
 import { HistoryService } from './history-service.ts';
 import { MergeService } from './merge-service.ts';
 import { ShareService } from './share-service.ts';
+import { AbandonmentService } from './reminders/abandonment-service.ts';
+import type { Notifier } from './reminders/notifier.ts';
+import { ReminderService, type ReminderOutcome } from './reminders/reminder-service.ts';
 
 export interface CartServiceSettings {
   lifetimes: CartLifetimes;
@@ -22,9 +25,25 @@ export interface CartServiceSettings {
   guestSessionDays: number;
   shareDays: number;
   keyPrefix: string;
+  abandonedAfterHours: number;
+  storefrontUrl: string;
+  observeReminder?: (outcome: ReminderOutcome) => void;
 }
 
-export function createCartServices(deps: { prisma: PrismaClient; redis: Redis; tags: TagStore; cache: CartCache; product: ProductClient; pricing: PricingClient; logger: Logger }, settings: CartServiceSettings) {
+export interface CartServiceDeps {
+  prisma: PrismaClient;
+  /** The client of background work (the abandoned-cart scan), apart from the request pool. */
+  background: PrismaClient;
+  redis: Redis;
+  tags: TagStore;
+  cache: CartCache;
+  product: ProductClient;
+  pricing: PricingClient;
+  notifier: Notifier;
+  logger: Logger;
+}
+
+export function createCartServices(deps: CartServiceDeps, settings: CartServiceSettings) {
   const { prisma, cache, tags, product, pricing } = deps;
   const events = new EventPublisher({ prisma, redis: deps.redis, keyPrefix: settings.keyPrefix, logger: deps.logger });
   const reads = createCartReads(prisma, cache);
@@ -38,6 +57,8 @@ export function createCartServices(deps: { prisma: PrismaClient; redis: Redis; t
     guestSessions: new GuestSessionService({ prisma, jwtSecret: settings.jwtSecret, days: settings.guestSessionDays }),
     history: new HistoryService({ prisma }),
     expiry: new ExpiryService({ prisma, cache, tags }),
+    abandonment: new AbandonmentService({ prisma: deps.background, idleHours: settings.abandonedAfterHours }),
+    reminders: new ReminderService({ prisma, product, pricing, notifier: deps.notifier, storefrontUrl: settings.storefrontUrl, ...(settings.observeReminder ? { observe: settings.observeReminder } : {}) }),
   };
 }
 export type CartServices = ReturnType<typeof createCartServices>;

@@ -1,24 +1,10 @@
 /** The subgraph's schema: the SDL of every module and their resolvers, merged type by type. */
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
+import { mergeResolvers, moduleTypeDefs } from '@platform/server';
 import type { Resolvers } from '../generated/graphql.ts';
 import { checkoutResolvers } from './checkout/resolvers.ts';
 import { orderResolvers } from './orders/resolvers.ts';
+import { webhookResolvers } from './webhooks/resolvers.ts';
 
-const MODULES = ['orders', 'checkout'] as const;
+export const typeDefs = moduleTypeDefs(new URL('./', import.meta.url), ['orders', 'checkout', 'webhooks']);
 
-export const typeDefs = parse(MODULES.map((module) => readFileSync(new URL(`./${module}/schema.graphql`, import.meta.url), 'utf8')).join('\n'));
-
-function merge(...maps: Resolvers[]): Resolvers {
-  const merged: Record<string, unknown> = {};
-  for (const map of maps) {
-    for (const [type, fields] of Object.entries(map)) {
-      const existing = merged[type];
-      // Scalars are objects too, but never split across modules.
-      merged[type] = existing && typeof existing === 'object' && typeof fields === 'object' && !('serialize' in fields) ? { ...existing, ...fields } : fields;
-    }
-  }
-  return merged as Resolvers;
-}
-
-export const resolvers = merge(orderResolvers, checkoutResolvers);
+export const resolvers = mergeResolvers<Resolvers>(orderResolvers, checkoutResolvers, webhookResolvers);

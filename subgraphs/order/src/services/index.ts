@@ -7,6 +7,7 @@ import type { FaultPoints } from './checkout/saga.ts';
 import { CheckoutService } from './checkout/service.ts';
 import type { PaymentLedger } from './payments/ledger.ts';
 import { OrderService } from './order-service.ts';
+import { WebhookService, type WebhookServiceDeps } from './webhooks/webhook-service.ts';
 
 export interface OrderServiceSettings {
   leaseMs: number;
@@ -16,12 +17,16 @@ export interface OrderServiceSettings {
   observeCheckout?: (outcome: string) => void;
 }
 
-export function createOrderServices(deps: { prisma: PrismaClient; clients: PlatformClients; ledger: PaymentLedger; faults: FaultPoints; tags: TagStore }, settings: OrderServiceSettings) {
+export function createOrderServices(
+  deps: { prisma: PrismaClient; clients: PlatformClients; ledger: PaymentLedger; faults: FaultPoints; tags: TagStore; webhooks: Omit<WebhookServiceDeps, 'prisma'> },
+  settings: OrderServiceSettings,
+) {
   const saga = { ...deps, leaseMs: settings.leaseMs };
   return {
     checkouts: new CheckoutService({ ...saga, waitMs: settings.waitMs, ...(settings.observeCheckout ? { observe: settings.observeCheckout } : {}) }),
     recovery: new CheckoutRecovery({ ...saga, batchSize: settings.recoveryBatchSize }),
     orders: new OrderService(deps),
+    webhooks: new WebhookService({ prisma: deps.prisma, ...deps.webhooks }),
   };
 }
 export type OrderServices = ReturnType<typeof createOrderServices>;

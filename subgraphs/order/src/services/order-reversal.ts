@@ -6,6 +6,8 @@ import type { PlatformClients } from '../clients/index.ts';
 import type { RequestContext } from '../request-context.ts';
 import { cancelRefundKey, checkoutKey } from './checkout/keys.ts';
 import type { PaymentLedger } from './payments/ledger.ts';
+import { insertStreamEvents } from '../data/stream-outbox.ts';
+import { orderCancelled } from './order-events.ts';
 
 export interface ReversalDeps {
   prisma: PrismaClient;
@@ -22,7 +24,12 @@ export async function revertOrder(deps: ReversalDeps, ctx: RequestContext, order
   const restock = await deps.clients.product.restock({ checkoutKey: key });
   if (!restock.ok) throw new Error(`order ${order.id}: its stock cannot be returned (reservations are ${restock.status})`);
   await deps.clients.pricing.reverseRedemptions({ checkoutKey: key });
-  await deps.prisma.order.updateMany({ where: { id: order.id, status: 'PAID' }, data: { status: 'CANCELLED', cancelledAt: ctx.clock() } });
+  const cancelledAt = ctx.clock();
+  await deps.prisma.$transaction(async (tx) => {
+    const { count } = await tx.order.updateMany({ where: { id: order.id, status: 'PAID' }, data: { status: 'CANCELLED', cancelledAt } });
+    // Only the call that actually cancelled records the event (a repeated cancel changes nothing).
+    if (count === 1) await insertStreamEvents(tx, [orderCancelled(order, cancelledAt)]);
+  });
   await deps.tags.bump([ordersTag(order.userId)]);
   return deps.prisma.order.findUniqueOrThrow({ where: { id: order.id } });
 }

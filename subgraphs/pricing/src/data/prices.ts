@@ -29,21 +29,38 @@ export async function findPrices(prisma: PrismaClient, productIds: readonly stri
 }
 
 /**
- * Sets a product's price and appends it to the history, in one statement (so one transaction).
+ * Sets a product's price, appends it to the history and, when the price changed, records a
+ * `product.price_changed` event in the stream outbox, in one statement (so one transaction).
  * The history row's `effectiveFrom` is the price's `updatedAt`, taken from the database clock
- * and strictly increasing per product even for concurrent writers (the upsert holds the row
- * lock), which makes it a safe version for the cache.
+ * and strictly increasing per product even for concurrent writers (the row is locked first,
+ * which also makes the event's previous price the one this write replaced), which makes it a
+ * safe version for the cache.
  */
-export async function writePrice(prisma: PrismaClient, productId: string, amount: string, currencyCode: string): Promise<PriceEntry> {
+export async function writePrice(prisma: PrismaClient, productId: string, amount: string, currencyCode: string, occurredAt: Date): Promise<PriceEntry> {
   const rows = await prisma.$queryRaw<{ productId: string; amount: string; currencyCode: string; effectiveFrom: Date }[]>`
-    WITH price AS (
+    WITH prev AS (
+      SELECT "amount", "currencyCode" FROM "pricing"."Price" WHERE "productId" = ${productId}::uuid FOR UPDATE
+    ),
+    price AS (
+      -- Reads prev first, so the row lock is taken before the upsert.
       INSERT INTO "pricing"."Price" ("productId", "amount", "currencyCode", "updatedAt")
-      VALUES (${productId}::uuid, ${amount}::numeric(14, 2), ${currencyCode}, clock_timestamp())
+      SELECT ${productId}::uuid, ${amount}::numeric(14, 2), ${currencyCode}, clock_timestamp() FROM (SELECT 1) AS one LEFT JOIN prev ON true
       ON CONFLICT ("productId") DO UPDATE
         SET "amount" = EXCLUDED."amount",
             "currencyCode" = EXCLUDED."currencyCode",
             "updatedAt" = GREATEST(clock_timestamp(), "Price"."updatedAt" + interval '1 millisecond')
       RETURNING "productId", "amount", "currencyCode", "updatedAt"
+    ),
+    event AS (
+      INSERT INTO "pricing"."OutboxEvent" ("type", "key", "data", "occurredAt")
+      SELECT 'product.price_changed', price."productId"::text,
+             jsonb_build_object(
+               'productId', price."productId",
+               'price', jsonb_build_object('amount', price."amount"::text, 'currencyCode', trim(price."currencyCode")),
+               'previousPrice', CASE WHEN prev."amount" IS NULL THEN NULL ELSE jsonb_build_object('amount', prev."amount"::text, 'currencyCode', trim(prev."currencyCode")) END),
+             ${occurredAt}
+      FROM price LEFT JOIN prev ON true
+      WHERE prev."amount" IS NULL OR prev."amount" <> price."amount" OR prev."currencyCode" <> price."currencyCode"
     )
     INSERT INTO "pricing"."PriceHistory" ("productId", "amount", "currencyCode", "effectiveFrom")
     SELECT "productId", "amount", "currencyCode", "updatedAt" FROM price

@@ -90,13 +90,14 @@ export class PriceService {
    * Sets the current price of a product (administrators only), recorded in the price history
    * with the instant it took effect, and writes it through to the cache, so the next read
    * anywhere sees it. Pricing does not own the catalog: any product id is accepted, as for a
-   * product created a moment ago in the product subgraph.
+   * product created a moment ago in the product subgraph. A price that changed is a
+   * `product.price_changed` event, in the same statement.
    */
   async setPrice(ctx: RequestContext, input: { productId: string; amount: string }): Promise<ProductRef> {
     requireAdmin(ctx.identity);
     const { productId } = input;
     if (!isUuid(productId)) throw badUserInput('productId must be a product id (UUID).', { field: 'productId' });
-    const entry = await writePrice(this.deps.prisma, productId, parsePriceAmount(input.amount), this.deps.currencyCode);
+    const entry = await writePrice(this.deps.prisma, productId, parsePriceAmount(input.amount), this.deps.currencyCode, ctx.clock());
     this.deps.source.forget(productId);
     await Promise.all([this.deps.cache.put(entry), this.deps.tags.bump([priceTag(productId)])]);
     return { id: productId, price: entry };

@@ -115,12 +115,18 @@ export interface StockChange {
 
 /**
  * Applies changes to inventory rows this transaction has locked (`levels` from `lockInventory`,
- * updated in place) and writes one audit row per change with the levels after it. The CHECK
+ * updated in place) and writes one audit row per change with the levels after it, and its
+ * `product.stock_changed` event in the stream outbox (`catalog."OutboxEvent"`). The CHECK
  * constraints (0 <= reserved <= onHand) are the last line of defence against a bad change.
  */
-export async function applyStockChanges(tx: Tx, levels: Map<string, StockLevel>, changes: readonly StockChange[]): Promise<void> {
+export interface StockMovementAfter extends StockChange {
+  onHandAfter: number;
+  reservedAfter: number;
+}
+
+export async function applyStockChanges(tx: Tx, levels: Map<string, StockLevel>, changes: readonly StockChange[]): Promise<StockMovementAfter[]> {
   const effective = changes.filter((c) => c.onHandDelta !== 0 || c.reservedDelta !== 0);
-  if (effective.length === 0) return;
+  if (effective.length === 0) return [];
   const movements = effective.map((change) => {
     const level = levels.get(change.productId);
     if (!level) throw new Error(`inventory row ${change.productId} is not locked by this transaction`);
@@ -134,13 +140,25 @@ export async function applyStockChanges(tx: Tx, levels: Map<string, StockLevel>,
     FROM unnest(${touched}::uuid[], ${touched.map((id) => levels.get(id)!.onHand)}::int[], ${touched.map((id) => levels.get(id)!.reserved)}::int[])
       AS v("productId", "onHand", "reserved")
     WHERE i."productId" = v."productId"`;
+  // The audit rows and their `product.stock_changed` events for the stream, in one statement.
   await tx.$executeRaw`
-    INSERT INTO "catalog"."StockMovement" ("productId", "reason", "onHandDelta", "reservedDelta", "onHandAfter", "reservedAfter", "reference")
-    SELECT m."productId", m."reason"::"catalog"."StockMovementReason", m."onHandDelta", m."reservedDelta", m."onHandAfter", m."reservedAfter", m."reference"
-    FROM unnest(
-      ${movements.map((m) => m.productId)}::uuid[], ${movements.map((m) => m.reason)}::text[],
-      ${movements.map((m) => m.onHandDelta)}::int[], ${movements.map((m) => m.reservedDelta)}::int[],
-      ${movements.map((m) => m.onHandAfter)}::int[], ${movements.map((m) => m.reservedAfter)}::int[],
-      ${movements.map((m) => m.reference)}::text[]
-    ) AS m("productId", "reason", "onHandDelta", "reservedDelta", "onHandAfter", "reservedAfter", "reference")`;
+    WITH m AS (
+      INSERT INTO "catalog"."StockMovement" ("productId", "reason", "onHandDelta", "reservedDelta", "onHandAfter", "reservedAfter", "reference")
+      SELECT m."productId", m."reason"::"catalog"."StockMovementReason", m."onHandDelta", m."reservedDelta", m."onHandAfter", m."reservedAfter", m."reference"
+      FROM unnest(
+        ${movements.map((m) => m.productId)}::uuid[], ${movements.map((m) => m.reason)}::text[],
+        ${movements.map((m) => m.onHandDelta)}::int[], ${movements.map((m) => m.reservedDelta)}::int[],
+        ${movements.map((m) => m.onHandAfter)}::int[], ${movements.map((m) => m.reservedAfter)}::int[],
+        ${movements.map((m) => m.reference)}::text[]
+      ) WITH ORDINALITY AS m("productId", "reason", "onHandDelta", "reservedDelta", "onHandAfter", "reservedAfter", "reference", "n")
+      ORDER BY m."n"
+      RETURNING "id", "productId", "reason", "onHandDelta", "reservedDelta", "onHandAfter", "reservedAfter"
+    )
+    INSERT INTO "catalog"."OutboxEvent" ("type", "key", "data", "occurredAt")
+    SELECT 'product.stock_changed', m."productId"::text,
+           jsonb_build_object('productId', m."productId", 'onHand', m."onHandAfter", 'reserved', m."reservedAfter", 'available', GREATEST(0, m."onHandAfter" - m."reservedAfter"),
+                              'onHandDelta', m."onHandDelta", 'reservedDelta', m."reservedDelta", 'reason', m."reason"::text),
+           now()
+    FROM m ORDER BY m."id"`;
+  return movements;
 }

@@ -1,0 +1,102 @@
+/**
+ * A durable JetStream consumer with explicit acks, run in the background of a subgraph: each
+ * consumer reads the stream at its own pace and resumes where it acknowledged after a restart.
+ * Handlers must be idempotent per event id (redelivery after a crash or a missed ack is normal).
+ * A handler error naks the message with a growing delay; a message that is not an envelope this
+ * code knows is terminated (logged once), never retried forever.
+ */
+import { AckPolicy, DeliverPolicy, type ConsumerConfig } from '@nats-io/jetstream';
+import { parseEnvelope, type EventEnvelope } from '@platform/events';
+import type { Logger } from '@platform/logger';
+import type { EventStream } from './connection.ts';
+
+export interface ConsumerSpec {
+  /** Durable name, unique per stream (e.g. `webhooks`, `cart-reminders`). */
+  durable: string;
+  /** Subject filter under the stream's prefix, e.g. `cart.abandoned` or `>` for everything. */
+  filter: string;
+  /** Handles one event; resolve to ack, throw to retry later. */
+  handle(event: EventEnvelope, meta: { deliveryCount: number; streamSeq: number }): Promise<void>;
+  /** How long the server waits for an ack before redelivering. */
+  ackWaitMs?: number;
+}
+
+export interface RunningConsumer {
+  /** Resolves once the consumer is subscribed (never, while the stream is away). */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+/** Redelivery delay after the n-th failed attempt: 1 s, 2 s, 4 s ... up to a minute. */
+const retryDelayMs = (deliveryCount: number) => Math.min(60_000, 1_000 * 2 ** Math.max(0, deliveryCount - 1));
+
+/** Starts consuming (once the stream is available) until `stop()`. */
+export function runConsumer(stream: EventStream, spec: ConsumerSpec, logger: Logger): RunningConsumer {
+  if (!stream.configured) return { ready: Promise.resolve(), stop: async () => undefined };
+  let stopping = false;
+  let subscribed!: () => void;
+  const ready = new Promise<void>((resolve) => (subscribed = resolve));
+  let current: { stop(): void } | undefined;
+  const config: Partial<ConsumerConfig> = {
+    durable_name: spec.durable,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    filter_subject: `${stream.subjectPrefix}.${spec.filter}`,
+    ack_wait: (spec.ackWaitMs ?? 30_000) * 1_000_000,
+    max_deliver: -1,
+    max_ack_pending: 1_000,
+  };
+
+  const session = async () => {
+    const { js, jsm } = stream.clients();
+    await jsm.consumers.add(stream.streamName, config).catch(async (error: unknown) => {
+      // Same durable with an older configuration: bring it in line.
+      if (!/already in use|exists/i.test(String((error as Error).message))) throw error;
+      await jsm.consumers.update(stream.streamName, spec.durable, { ack_wait: config.ack_wait!, max_ack_pending: config.max_ack_pending!, filter_subject: config.filter_subject! });
+    });
+    const consumer = await js.consumers.get(stream.streamName, spec.durable);
+    const messages = await consumer.consume({ max_messages: 64 });
+    current = messages;
+    subscribed();
+    if (stopping) messages.stop();
+    for await (const m of messages) {
+      const event = parseEnvelope(m.data);
+      if (!event) {
+        logger.warn({ consumer: spec.durable, subject: m.subject, seq: m.seq }, 'not an event envelope this version knows; dropped');
+        m.term('not a known event envelope');
+        continue;
+      }
+      try {
+        await spec.handle(event, { deliveryCount: m.info.deliveryCount, streamSeq: m.seq });
+        m.ack();
+      } catch (error) {
+        logger.warn({ err: error, consumer: spec.durable, eventId: event.id, attempt: m.info.deliveryCount }, 'event handler failed; will retry');
+        m.nak(retryDelayMs(m.info.deliveryCount));
+      }
+    }
+  };
+
+  const loop = (async () => {
+    while (!stopping) {
+      await stream.whenAvailable();
+      if (stopping) break;
+      try {
+        await session();
+      } catch (error) {
+        if (!stopping) stream.reportFailure(error);
+      }
+      if (!stopping) await sleep(500);
+    }
+  })();
+
+  return {
+    ready,
+    async stop() {
+      stopping = true;
+      subscribed();
+      current?.stop();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * The cart's stream outbox (`cart."OutboxEvent"`): business events written in the transaction of
+ * the change, relayed to the event stream by the relay of `@platform/server/stream`.
+ */
+import type { EventData, EventType } from '@platform/events';
+import { Prisma, type CartEvent } from '../generated/prisma/client.ts';
+
+export interface StreamEventRow<T extends EventType = EventType> {
+  type: T;
+  /** The cart id: one cart's events keep their order on the stream. */
+  key: string;
+  data: EventData<T>;
+  occurredAt: Date;
+}
+
+/** Appends events to the stream outbox in the change's transaction. */
+export async function insertStreamEvents(tx: Prisma.TransactionClient, rows: readonly StreamEventRow[]): Promise<{ eventId: string; key: string }[]> {
+  if (rows.length === 0) return [];
+  return tx.outboxEvent.createManyAndReturn({
+    data: rows.map((r) => ({ type: r.type, key: r.key, data: r.data as Prisma.InputJsonValue, occurredAt: r.occurredAt })),
+    select: { eventId: true, key: true },
+  });
+}
+
+interface CartEventRow {
+  id: bigint;
+  cartId: string;
+  ownerType: CartEvent['ownerType'];
+  ownerId: string;
+  version: number;
+  type: CartEvent['type'];
+  lineId: string | null;
+  productId: string | null;
+  quantity: number | null;
+  payload: Prisma.JsonValue | null;
+  at: Date;
+  publishedAt: Date | null;
+}
+
+/**
+ * Records a committed change in one statement of its transaction: the locked cart moves to
+ * `event.version` (its expiry out, the owner's contact email when given), the cart event (the
+ * live-sync log) is appended with that version, and so is its stream copy. A cart write pays one
+ * round trip for all three, and they commit exactly when the change does.
+ */
+export async function recordChange(
+  tx: Prisma.TransactionClient,
+  event: Omit<CartEvent, 'id' | 'publishedAt'>,
+  copy: StreamEventRow,
+  expiresAt: Date,
+  contact: { email: string | null } | undefined,
+): Promise<CartEvent> {
+  const payload = event.payload === null ? null : JSON.stringify(event.payload);
+  const rows = await tx.$queryRaw<CartEventRow[]>`
+    WITH v AS (
+      UPDATE cart."Cart" SET "version" = ${event.version}, "updatedAt" = ${event.at}, "expiresAt" = ${expiresAt},
+             "contactEmail" = CASE WHEN ${contact !== undefined} THEN ${contact?.email ?? null}::text ELSE "contactEmail" END
+      WHERE "id" = ${event.cartId}::uuid AND "version" = ${event.version - 1}
+      RETURNING "version"
+    ), e AS (
+      INSERT INTO cart."CartEvent" ("cartId", "ownerType", "ownerId", "version", "type", "lineId", "productId", "quantity", "payload", "at")
+      SELECT ${event.cartId}::uuid, ${event.ownerType}::cart."CartOwnerType", ${event.ownerId}, v."version", ${event.type}::cart."CartEventType",
+             ${event.lineId}::uuid, ${event.productId}::uuid, ${event.quantity}::int, ${payload}::jsonb, ${event.at}
+      FROM v
+      RETURNING *
+    ), copy AS (
+      INSERT INTO cart."OutboxEvent" ("type", "key", "data", "occurredAt")
+      SELECT ${copy.type}, ${copy.key}, ${JSON.stringify(copy.data)}::jsonb, ${copy.occurredAt} FROM v
+    )
+    SELECT "id", "cartId"::text AS "cartId", "ownerType"::text AS "ownerType", "ownerId", "version", "type"::text AS "type", "lineId"::text AS "lineId",
+           "productId"::text AS "productId", "quantity", "payload", "at", "publishedAt"
+    FROM e`;
+  // The cart is locked for this transaction, so its version cannot have moved; no row means a bug.
+  if (!rows[0]) throw new Error(`cart ${event.cartId} is not at version ${event.version - 1} while locked`);
+  return rows[0] as CartEvent;
+}
