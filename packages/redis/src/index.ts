@@ -116,3 +116,5 @@ export function createJsonCache(redis: Redis, logger: Logger) {
   };
 }
 export type JsonCache = ReturnType<typeof createJsonCache>;
+
+export { createTokenBucket, type TakeResult, type TokenBucket, type TokenBucketSettings } from './token-bucket.ts';
