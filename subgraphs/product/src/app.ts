@@ -1,28 +1,31 @@
 /** Builds and starts the product subgraph; used by `index.ts` and by the test harness. */
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
 import type { Logger } from '@platform/logger';
 import { launchSubgraph, schedule, subgraphBasics, type RunningService } from '@platform/server';
 import { createCatalogCache } from './cache/catalog-cache.ts';
+import { createSaleCache } from './cache/flash-sales.ts';
 import type { ProductConfig } from './config.ts';
 import { createContext } from './context.ts';
 import { createProductDb } from './data/prisma.ts';
 import { internalOperations } from './internal.ts';
 import { serviceContext } from './request-context.ts';
-import { catalogResolvers } from './schema/catalog/resolvers.ts';
+import { resolvers, typeDefs } from './schema/index.ts';
 import { createProductServices } from './services/index.ts';
+import type { FlashJobReport } from './services/flash-sales/admission-service.ts';
+import { createFlashSaleMetrics } from './services/flash-sales/metrics.ts';
 import type { SweepResult } from './services/inventory-service.ts';
 
-const typeDefs = parse(readFileSync(new URL('./schema/catalog/schema.graphql', import.meta.url), 'utf8'));
+export type { FlashJobReport } from './services/flash-sales/admission-service.ts';
 
 export interface RunningProductSubgraph extends RunningService {
   sql: { count: number };
   /** Expires the reservations that have run out at `now` (default: the subgraph's clock), as the timer does. */
   sweepReservations(now?: Date): Promise<SweepResult>;
+  /** Runs flash-sale ends, token expiries and admissions as of `now` (default: the subgraph's clock), as the timer does. */
+  runFlashSaleJobs(now?: Date): Promise<FlashJobReport>;
 }
 
 export interface ProductSubgraphOptions {
-  /** The clock for reservation expiry; tests inject one. */
+  /** The clock for reservation expiry and flash sales; tests inject one. */
   now?: () => Date;
 }
 
@@ -37,32 +40,56 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
     availabilityTtlSeconds: config.AVAILABILITY_CACHE_TTL_SECONDS,
     lookups: metrics.counter('cache_lookups_total', 'Catalog cache lookups by cache and result', ['cache', 'result']),
   });
+  const sales = createSaleCache(prisma);
   const services = createProductServices(
     { prisma, cache },
     { reservationTtlSeconds: config.RESERVATION_TTL_SECONDS, sweepBatchSize: config.RESERVATION_SWEEP_BATCH_SIZE, transactionWaitMs: config.DATABASE_ACQUIRE_TIMEOUT_MS },
+    {
+      redis,
+      keyPrefix: config.REDIS_KEY_PREFIX,
+      logger,
+      sales,
+      metrics: createFlashSaleMetrics(metrics),
+      secret: config.INTERNAL_SECRET,
+      currencyCode: config.STORE_CURRENCY,
+      tokenTtlSeconds: config.FLASH_SALE_TOKEN_TTL_SECONDS,
+      joinLimits: {
+        userRate: config.FLASH_SALE_JOIN_USER_RATE,
+        userBurst: config.FLASH_SALE_JOIN_USER_BURST,
+        globalRate: config.FLASH_SALE_JOIN_GLOBAL_RATE,
+        globalBurst: config.FLASH_SALE_JOIN_GLOBAL_BURST,
+      },
+    },
   );
-  const contextDeps = { reads: { prisma, cache }, clock, logger };
+  const contextDeps = { reads: { prisma, cache }, sales, clock, logger };
+  const at = (name: string, now?: Date) => {
+    const ctx = serviceContext(contextDeps, name);
+    return now ? { ...ctx, clock: () => now } : ctx;
+  };
 
   const sweepReservations = async (now?: Date) => {
-    const ctx = serviceContext(contextDeps, 'reservation-sweep');
-    const result = await services.inventory.sweepExpired(now ? { ...ctx, clock: () => now } : ctx);
+    const result = await services.inventory.sweepExpired(at('reservation-sweep', now));
     if (result.expired) {
       sweptMetric.inc(result.expired);
       logger.info({ expired: result.expired }, 'expired stock reservations released');
     }
     return result;
   };
-  // Every replica runs the timer; the advisory lock inside lets only one sweep at a time.
-  const sweep = schedule('reservation-sweep', config.RESERVATION_SWEEP_INTERVAL_MS, () => sweepReservations(), logger);
+  const runFlashSaleJobs = (now?: Date) => services.flashAdmissions.run(at('flash-sales', now));
+  // Every replica runs the timers; advisory locks inside let one sweep, and one admitter per sale, at a time.
+  const jobs = [
+    schedule('reservation-sweep', config.RESERVATION_SWEEP_INTERVAL_MS, () => sweepReservations(), logger),
+    schedule('flash-sales', config.FLASH_SALE_TICK_MS, () => runFlashSaleJobs(), logger),
+  ];
 
   const service = await launchSubgraph({
     ...basics,
     db: prisma,
     typeDefs,
-    resolvers: catalogResolvers,
+    resolvers,
     context: (identity) => createContext(identity, { ...contextDeps, services }),
     internal: internalOperations(contextDeps, services),
-    jobs: [sweep],
+    jobs,
   });
-  return { ...service, sql, sweepReservations };
+  return { ...service, sql, sweepReservations, runFlashSaleJobs };
 }

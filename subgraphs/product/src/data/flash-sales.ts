@@ -1,0 +1,113 @@
+/**
+ * Flash-sale pool rows in SQL. Every change to a pool runs in a transaction that first locks the
+ * sale row (`lockSale`), and the CHECK constraints keep its counters balanced, so the pool is
+ * exact whatever runs at once. Lock order, everywhere: the sale row, then its tickets, then the
+ * product's inventory row; regular stock paths never lock sale rows, so no cycle can form.
+ */
+import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
+import type { Tx } from './inventory.ts';
+
+type Db = PrismaClient | Tx;
+
+/** A sale as the services see it (price as an exact decimal string). */
+export interface SaleRow {
+  id: string;
+  productId: string;
+  price: string;
+  currencyCode: string;
+  allocation: number;
+  available: number;
+  held: number;
+  checkingOut: number;
+  sold: number;
+  returned: number;
+  perBuyerLimit: number;
+  admissionsPerSecond: number;
+  queueOpensAt: Date;
+  startsAt: Date;
+  endsAt: Date;
+  soldOutAt: Date | null;
+  endedAt: Date | null;
+  admittedThroughSeq: number;
+  admissionWindow: number;
+  admittedInWindow: number;
+  createdAt: Date;
+}
+
+/** The counters and markers a pool transaction writes back. */
+export type PoolUpdate = Partial<Pick<SaleRow, 'available' | 'held' | 'checkingOut' | 'sold' | 'returned' | 'soldOutAt' | 'endedAt' | 'admittedThroughSeq' | 'admissionWindow' | 'admittedInWindow'>>;
+
+const COLUMNS = Prisma.sql`"id", "productId", "price"::text AS "price", "currencyCode", "allocation", "available", "held", "checkingOut", "sold", "returned",
+  "perBuyerLimit", "admissionsPerSecond", "queueOpensAt", "startsAt", "endsAt", "soldOutAt", "endedAt", "admittedThroughSeq", "admissionWindow", "admittedInWindow", "createdAt"`;
+
+/** Namespace (first key) of the per-sale advisory lock that lets one replica at a time run a sale's admissions. */
+const SALE_WORK_LOCK = 0x66_6c_73_68; // "flsh"
+/** Namespace of the per-sale advisory lock that serialises the Postgres-issued join order while Redis is away. */
+const SALE_SEQ_LOCK = 0x66_73_65_71; // "fseq"
+
+export interface NewSale {
+  productId: string;
+  price: string;
+  currencyCode: string;
+  allocation: number;
+  perBuyerLimit: number;
+  admissionsPerSecond: number;
+  queueOpensAt: Date;
+  startsAt: Date;
+  endsAt: Date;
+  createdBy: string;
+}
+
+/** Inserts a sale whose whole allocation is available; returns its id. */
+export async function insertSale(tx: Tx, sale: NewSale): Promise<string> {
+  const [row] = await tx.$queryRaw<[{ id: string }]>`
+    INSERT INTO "catalog"."FlashSale" ("id", "productId", "price", "currencyCode", "allocation", "available", "perBuyerLimit", "admissionsPerSecond",
+      "queueOpensAt", "startsAt", "endsAt", "createdBy", "updatedAt")
+    VALUES (gen_random_uuid(), ${sale.productId}::uuid, ${sale.price}::numeric, ${sale.currencyCode}, ${sale.allocation}, ${sale.allocation}, ${sale.perBuyerLimit},
+      ${sale.admissionsPerSecond}, ${sale.queueOpensAt}::timestamptz, ${sale.startsAt}::timestamptz, ${sale.endsAt}::timestamptz, ${sale.createdBy}, now())
+    RETURNING "id"`;
+  return row.id;
+}
+
+/** One sale, locked for the rest of the transaction; undefined when there is none. */
+export async function lockSale(tx: Tx, id: string): Promise<SaleRow | undefined> {
+  const [row] = await tx.$queryRaw<SaleRow[]>`SELECT ${COLUMNS} FROM "catalog"."FlashSale" WHERE "id" = ${id}::uuid FOR UPDATE`;
+  return row;
+}
+
+/** Sales by id, in no particular order. */
+export function findSales(db: Db, ids: readonly string[]): Promise<SaleRow[]> {
+  return db.$queryRaw<SaleRow[]>`SELECT ${COLUMNS} FROM "catalog"."FlashSale" WHERE "id" = ANY(${[...ids]}::uuid[])`;
+}
+
+/** The newest `limit` sales. */
+export function listSales(db: Db, limit: number): Promise<SaleRow[]> {
+  return db.$queryRaw<SaleRow[]>`SELECT ${COLUMNS} FROM "catalog"."FlashSale" ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}`;
+}
+
+/** Sales not ended whose queue opens before `horizon`: the ones the admission job looks after. */
+export async function findOpenSaleIds(db: Db, horizon: Date): Promise<string[]> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "catalog"."FlashSale" WHERE "endedAt" IS NULL AND "queueOpensAt" <= ${horizon}::timestamptz ORDER BY "startsAt", "id"`;
+  return rows.map((r) => r.id);
+}
+
+/** Writes a locked sale's new counters; the CHECK constraints refuse an unbalanced pool. */
+export async function updatePool(tx: Tx, id: string, update: PoolUpdate): Promise<void> {
+  const sets = Object.entries(update).map(([column, value]) =>
+    value instanceof Date || value === null ? Prisma.sql`${Prisma.raw(`"${column}"`)} = ${value}::timestamptz` : Prisma.sql`${Prisma.raw(`"${column}"`)} = ${value}::int`,
+  );
+  if (sets.length === 0) return;
+  await tx.$executeRaw`UPDATE "catalog"."FlashSale" SET ${Prisma.join(sets, ', ')}, "updatedAt" = now() WHERE "id" = ${id}::uuid`;
+}
+
+/** True when this transaction now holds the sale's work lock; false when another replica is working on it. */
+export async function tryLockSaleWork(tx: Tx, saleId: string): Promise<boolean> {
+  const [row] = await tx.$queryRaw<[{ locked: boolean }]>`SELECT pg_try_advisory_xact_lock(${SALE_WORK_LOCK}::int, hashtext(${saleId})) AS "locked"`;
+  return row.locked;
+}
+
+/** Waits for the sale's join-order lock (held until the transaction ends). */
+export async function lockSaleSeq(tx: Tx, saleId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SALE_SEQ_LOCK}::int, hashtext(${saleId}))`;
+}

@@ -1,0 +1,153 @@
+/**
+ * The pool's side of `checkoutFlashSale` (called by the order subgraph's saga): redeeming a
+ * purchase token, then consuming, releasing or (after a cancellation) restocking what it
+ * redeemed. Each call is one transaction holding the sale row and the ticket, idempotent per
+ * checkout key; the pool's counters are what enforce "exactly N sold".
+ */
+import { lockSale, type SaleRow } from '../../data/flash-sales.ts';
+import { findTicketByCheckoutKey, lockTicket, updateTicket, type TicketRow } from '../../data/flash-tickets.ts';
+import type { Tx } from '../../data/inventory.ts';
+import type { FlashKeyOutcome, RedeemOutcome } from '../../contract/flash-sales.ts';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import type { RequestContext } from '../../request-context.ts';
+import { PoolTx, type PoolEffects, type PoolOutcome } from './pool.ts';
+import { ticketIdOf, tokenMatches } from './tokens.ts';
+
+export interface RedemptionDeps {
+  prisma: PrismaClient;
+  effects: PoolEffects;
+  secret: string;
+  /** How long a redeeming checkout may hold its units (RESERVATION_TTL_SECONDS). */
+  holdSeconds: number;
+  transactionWaitMs: number;
+}
+
+const invalid: RedeemOutcome = { ok: false, reason: 'TOKEN_INVALID', limit: null };
+
+type Step<T> = (pool: PoolTx, ticket: TicketRow, tx: Tx) => Promise<T>;
+
+export class FlashRedemptionService {
+  constructor(private readonly deps: RedemptionDeps) {}
+
+  /**
+   * Moves an admitted ticket's held units to the checkout `checkoutKey`, for `quantity` of them
+   * at the sale price. Refused (with nothing changed) for a token that is not this user's valid,
+   * unused token for this sale, after the sale ended, or above what the ticket holds. Repeating
+   * it for the same checkout returns the first answer.
+   */
+  async redeem(ctx: RequestContext, input: { saleId: string; userId: string; purchaseToken: string; quantity: number; checkoutKey: string }): Promise<RedeemOutcome> {
+    const ticketId = ticketIdOf(input.purchaseToken);
+    if (!ticketId) return invalid;
+    const now = ctx.clock();
+    return this.withTicket(input.saleId, ticketId, now, invalid, async (pool, ticket, tx) => {
+      const { sale } = pool;
+      const owned = ticket.saleId === sale.id && ticket.userId === input.userId && ticket.admittedAt !== null && tokenMatches(this.deps.secret, input.purchaseToken, { ...ticket, admittedAt: ticket.admittedAt });
+      if (!owned) return invalid;
+      const accepted: RedeemOutcome = { ok: true, productId: sale.productId, quantity: ticket.quantity ?? input.quantity, unitPrice: sale.price, currencyCode: sale.currencyCode };
+      if (ticket.checkoutKey === input.checkoutKey && (ticket.status === 'REDEEMING' || ticket.status === 'PURCHASED')) return accepted;
+      if (pool.isEnded) return { ok: false, reason: 'ENDED', limit: null };
+      if (ticket.status !== 'ADMITTED') return invalid;
+      if (ticket.tokenExpiresAt && ticket.tokenExpiresAt <= now) {
+        // Lapsed but not swept yet: its units go to the next shopper now.
+        pool.release(ticket);
+        await updateTicket(tx, ticket.id, { status: 'EXPIRED', units: 0 });
+        pool.ticketChanged(ticket, 'EXPIRED');
+        pool.countExpired(1);
+        return invalid;
+      }
+      if (input.quantity > ticket.units) return { ok: false, reason: 'LIMIT_EXCEEDED', limit: ticket.units };
+      pool.sale.held -= ticket.units;
+      pool.sale.checkingOut += ticket.units;
+      await updateTicket(tx, ticket.id, { status: 'REDEEMING', units: ticket.units, checkoutKey: input.checkoutKey, quantity: input.quantity, redeemExpiresAt: new Date(now.getTime() + this.deps.holdSeconds * 1000) });
+      return { ...accepted, quantity: input.quantity };
+    });
+  }
+
+  /**
+   * The checkout was paid: its units are sold and what the ticket held beyond them goes back.
+   * A hold that lapsed meanwhile is taken again from free units if there are enough; otherwise
+   * `ok: false` (the saga then cancels its order). Selling the last unit closes the sale.
+   */
+  consume(ctx: RequestContext, { checkoutKey }: { checkoutKey: string }): Promise<FlashKeyOutcome> {
+    return this.byKey(checkoutKey, ctx.clock(), async (pool, ticket, tx) => {
+      const q = ticket.quantity ?? 0;
+      if (ticket.status === 'PURCHASED') return { ok: true, status: 'PURCHASED' };
+      if (ticket.status === 'REDEEMING') {
+        pool.sale.checkingOut -= ticket.units;
+        pool.countSold(q);
+        pool.free(ticket.units - q);
+      } else if (ticket.status === 'EXPIRED' && !pool.sale.endedAt && !pool.sale.soldOutAt && pool.sale.available >= q) {
+        pool.sale.available -= q;
+        pool.countSold(q);
+      } else return { ok: false, status: ticket.status };
+      await updateTicket(tx, ticket.id, { status: 'PURCHASED', units: 0 });
+      pool.ticketChanged(ticket, 'PURCHASED');
+      await pool.closeIfSoldOut();
+      return { ok: true, status: 'PURCHASED' };
+    });
+  }
+
+  /**
+   * The checkout failed before a payment stood: its units leave it. With `final` (a declined
+   * payment), or once the token lapsed or the sale ended, they go to the next shopper and the
+   * token is spent; otherwise the ticket holds them again and its token stands until it lapses.
+   */
+  release(ctx: RequestContext, { checkoutKey, final }: { checkoutKey: string; final: boolean }): Promise<FlashKeyOutcome> {
+    const now = ctx.clock();
+    return this.byKey(checkoutKey, now, async (pool, ticket, tx) => {
+      if (ticket.status === 'PURCHASED') return { ok: false, status: 'PURCHASED' };
+      if (ticket.status !== 'REDEEMING') return { ok: true, status: ticket.status };
+      pool.sale.checkingOut -= ticket.units;
+      if (!final && !pool.isEnded && ticket.tokenExpiresAt !== null && ticket.tokenExpiresAt > now) {
+        pool.sale.held += ticket.units;
+        await updateTicket(tx, ticket.id, { status: 'ADMITTED', units: ticket.units, checkoutKey: null, quantity: null, redeemExpiresAt: null });
+        pool.ticketChanged(ticket, 'ADMITTED');
+        return { ok: true, status: 'ADMITTED' };
+      }
+      pool.free(ticket.units);
+      await updateTicket(tx, ticket.id, { status: 'EXPIRED', units: 0 });
+      pool.ticketChanged(ticket, 'EXPIRED');
+      pool.countExpired(1);
+      return { ok: true, status: 'EXPIRED' };
+    }, { ok: true, status: 'NOT_FOUND' });
+  }
+
+  /** The sale's order was cancelled: its units come back (to the pool while the sale runs, else to sellable stock). */
+  restock(ctx: RequestContext, { checkoutKey }: { checkoutKey: string }): Promise<FlashKeyOutcome> {
+    return this.byKey(checkoutKey, ctx.clock(), async (pool, ticket, tx) => {
+      if (ticket.status === 'EXPIRED') return { ok: true, status: 'EXPIRED' };
+      if (ticket.status !== 'PURCHASED') return { ok: false, status: ticket.status };
+      const q = ticket.quantity ?? 0;
+      pool.sale.sold -= q;
+      pool.free(q);
+      await updateTicket(tx, ticket.id, { status: 'EXPIRED', units: 0 });
+      pool.ticketChanged(ticket, 'EXPIRED');
+      return { ok: true, status: 'EXPIRED' };
+    });
+  }
+
+  /** Runs `step` on the ticket a checkout key redeemed; `missing` when there is none. */
+  private async byKey(checkoutKey: string, now: Date, step: Step<FlashKeyOutcome>, missing: FlashKeyOutcome = { ok: false, status: 'NOT_FOUND' }): Promise<FlashKeyOutcome> {
+    const found = await findTicketByCheckoutKey(this.deps.prisma, checkoutKey);
+    if (!found) return missing;
+    return this.withTicket(found.saleId, found.id, now, missing, async (pool, ticket, tx) => (ticket.checkoutKey === checkoutKey ? step(pool, ticket, tx) : missing));
+  }
+
+  /** One pool transaction: the sale row, then the ticket, locked; effects applied after commit. */
+  private async withTicket<T>(saleId: string, ticketId: string, now: Date, missing: T, step: Step<T>): Promise<T> {
+    const done = await this.deps.prisma.$transaction(
+      async (tx): Promise<{ result: T; outcome?: PoolOutcome } | undefined> => {
+        const sale: SaleRow | undefined = await lockSale(tx, saleId);
+        const ticket = sale ? await lockTicket(tx, ticketId) : undefined;
+        if (!sale || !ticket || ticket.saleId !== sale.id) return undefined;
+        const pool = new PoolTx(tx, sale, now);
+        const result = await step(pool, ticket, tx);
+        return { result, outcome: await pool.save() };
+      },
+      { maxWait: this.deps.transactionWaitMs, timeout: 15_000 },
+    );
+    if (!done) return missing;
+    if (done.outcome) await this.deps.effects.apply(done.outcome, now);
+    return done.result;
+  }
+}
