@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { Resolvers } from '../generated/graphql.ts';
 import { checkoutResolvers } from './checkout/resolvers.ts';
+import { flashCheckoutResolvers } from './flash-checkout/resolvers.ts';
 import { orderResolvers } from './orders/resolvers.ts';
 
-const MODULES = ['orders', 'checkout'] as const;
+const MODULES = ['orders', 'checkout', 'flash-checkout'] as const;
 
 export const typeDefs = parse(MODULES.map((module) => readFileSync(new URL(`./${module}/schema.graphql`, import.meta.url), 'utf8')).join('\n'));
 
@@ -21,4 +22,4 @@ function merge(...maps: Resolvers[]): Resolvers {
   return merged as Resolvers;
 }
 
-export const resolvers = merge(orderResolvers, checkoutResolvers);
+export const resolvers = merge(orderResolvers, checkoutResolvers, flashCheckoutResolvers);

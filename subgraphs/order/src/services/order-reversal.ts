@@ -2,6 +2,7 @@
 import type { Checkout, Order, PrismaClient } from '../generated/prisma/client.ts';
 import type { PlatformClients } from '../clients/index.ts';
 import type { RequestContext } from '../request-context.ts';
+import { goodsOf } from './checkout/goods/index.ts';
 import { cancelRefundKey, checkoutKey } from './checkout/keys.ts';
 import type { PaymentLedger } from './payments/ledger.ts';
 
@@ -11,13 +12,12 @@ export interface ReversalDeps {
   ledger: PaymentLedger;
 }
 
-/** Refunds, restocks and un-redeems an order, then marks it CANCELLED; idempotent (also used by checkout when stock vanished after the charge). */
+/** Refunds, restocks (cart stock or the flash-sale pool) and un-redeems an order, then marks it CANCELLED; idempotent (also used by checkout when its goods vanished after the charge). */
 export async function revertOrder(deps: ReversalDeps, ctx: RequestContext, order: Order, checkout: Checkout): Promise<Order> {
   const key = checkoutKey(checkout);
   const charge = await deps.prisma.payment.findFirst({ where: { orderId: order.id, kind: 'CHARGE' } });
   if (charge) await deps.ledger.refund(charge, cancelRefundKey(order.id));
-  const restock = await deps.clients.product.restock({ checkoutKey: key });
-  if (!restock.ok) throw new Error(`order ${order.id}: its stock cannot be returned (reservations are ${restock.status})`);
+  await goodsOf(checkout).restock(deps.clients, checkout);
   await deps.clients.pricing.reverseRedemptions({ checkoutKey: key });
   await deps.prisma.order.updateMany({ where: { id: order.id, status: 'PAID' }, data: { status: 'CANCELLED', cancelledAt: ctx.clock() } });
   return deps.prisma.order.findUniqueOrThrow({ where: { id: order.id } });
