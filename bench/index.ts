@@ -28,6 +28,10 @@ const optional: Record<string, () => Promise<Scenario>> = {
     const { runCheckoutBench } = await import('./checkout.ts');
     return () => runCheckoutBench({ buyers: 50 });
   },
+  flashsale: async () => {
+    const { runFlashSaleBench } = await import('./flashsale.ts');
+    return () => runFlashSaleBench({ durationMs, concurrency });
+  },
   subscriptions: async () => {
     const { runSubscriptionBench } = await import('./subscriptions.ts');
     return () => runSubscriptionBench({ devices: 2_000, mutations: 50 });

@@ -22,20 +22,21 @@ const key = (saleId: string, part: 'seq' | 'q' | 'frontier' | 'closed' | 'built'
 const keysOf = (saleId: string) => (['built', 'seq', 'q', 'frontier', 'closed'] as const).map((part) => key(saleId, part));
 
 const SCRIPTS = {
-  // KEYS built seq q closed; ARGV user -> {seq, created} | {-1} not built | {-2} closed
+  // KEYS built seq q closed frontier; ARGV user -> {seq, created, place} | {-1} not built | {-2} closed
   flashJoin: {
-    keys: 4,
+    keys: 5,
     lua: `
-      if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0} end
+      if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, 0, 0} end
       local have = redis.call('ZSCORE', KEYS[3], ARGV[1])
-      if have then return {tonumber(have), 0} end
-      if redis.call('EXISTS', KEYS[4]) == 1 then return {-2, 0} end
+      if have then return {tonumber(have), 0, 0} end
+      if redis.call('EXISTS', KEYS[4]) == 1 then return {-2, 0, 0} end
       local seq = redis.call('INCR', KEYS[2])
       redis.call('ZADD', KEYS[3], seq, ARGV[1])
       -- Keys born here live as long as the mirror does.
       local ttl = redis.call('PTTL', KEYS[1])
       if ttl > 0 and redis.call('PTTL', KEYS[3]) == -1 then redis.call('PEXPIRE', KEYS[2], ttl) redis.call('PEXPIRE', KEYS[3], ttl) end
-      return {seq, 1}`,
+      local frontier = tonumber(redis.call('GET', KEYS[5]) or '0')
+      return {seq, 1, redis.call('ZCOUNT', KEYS[3], '(' .. frontier, seq)}`,
   },
   // KEYS built q frontier closed; ARGV user -> {seq, place} (place 0: not waiting, -1: sale closed) | {-1} not built | {-2} no ticket
   flashPlace: {
@@ -81,10 +82,14 @@ const SCRIPTS = {
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
+
+/** Tries of the join script when its reply times out. */
+const JOIN_ATTEMPTS = 3;
+const isTimeout = (error: unknown) => error instanceof Error && /timed? ?out/i.test(error.message);
 type Scripted = Record<ScriptName, (...args: (string | number)[]) => Promise<unknown>>;
 
-/** What a join got from Redis. */
-export type QueueJoin = { seq: number; created: boolean } | { notBuilt: true } | { closed: true };
+/** What a join got from Redis; a new place comes with its 1-based position among waiting tickets. */
+export type QueueJoin = { seq: number; created: false } | { seq: number; created: true; place: number } | { notBuilt: true } | { closed: true };
 /** A place read from Redis: WAITING at `place`, not waiting any more, or no answer Redis can give. */
 export type QueuePlace = { seq: number; place: number } | { seq: number; waiting: false } | { closed: true } | { notBuilt: true } | { missing: true };
 
@@ -109,13 +114,26 @@ export function createFlashQueue(redis: Redis, logger: Logger) {
   const run = <T>(operation: string, fn: () => Promise<T>) => tryRedis(redis, logger, operation, fn, undefined);
 
   return {
-    /** Issues the join order of `userId` (or returns the one it has). */
+    /**
+     * Issues the join order of `userId` (or returns the one it has). The script is idempotent
+     * per user, so a reply that timed out (the script may have run) is asked for again rather
+     * than given up on: otherwise Redis would keep a place Postgres never heard of.
+     */
     join: (saleId: string, userId: string) =>
       run('flash-join', async (): Promise<QueueJoin> => {
-        const [seq, created] = (await scripted.flashJoin(key(saleId, 'built'), key(saleId, 'seq'), key(saleId, 'q'), key(saleId, 'closed'), userId)) as [number, number];
+        const call = () => scripted.flashJoin(key(saleId, 'built'), key(saleId, 'seq'), key(saleId, 'q'), key(saleId, 'closed'), key(saleId, 'frontier'), userId) as Promise<[number, number, number]>;
+        let reply: [number, number, number] | undefined;
+        for (let attempt = 1; !reply; attempt++) {
+          try {
+            reply = await call();
+          } catch (error) {
+            if (attempt >= JOIN_ATTEMPTS || !isTimeout(error)) throw error;
+          }
+        }
+        const [seq, created, place] = reply;
         if (seq === -1) return { notBuilt: true };
         if (seq === -2) return { closed: true };
-        return { seq, created: created === 1 };
+        return created === 1 ? { seq, created: true, place } : { seq, created: false };
       }),
 
     /** The user's place among waiting tickets, exact at the moment of the read. */

@@ -42,8 +42,6 @@ const COLUMNS = Prisma.sql`"id", "productId", "price"::text AS "price", "currenc
 
 /** Namespace (first key) of the per-sale advisory lock that lets one replica at a time run a sale's admissions. */
 const SALE_WORK_LOCK = 0x66_6c_73_68; // "flsh"
-/** Namespace of the per-sale advisory lock that serialises the Postgres-issued join order while Redis is away. */
-const SALE_SEQ_LOCK = 0x66_73_65_71; // "fseq"
 
 export interface NewSale {
   productId: string;
@@ -107,7 +105,14 @@ export async function tryLockSaleWork(tx: Tx, saleId: string): Promise<boolean> 
   return row.locked;
 }
 
-/** Waits for the sale's join-order lock (held until the transaction ends). */
-export async function lockSaleSeq(tx: Tx, saleId: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SALE_SEQ_LOCK}::int, hashtext(${saleId}))`;
+/**
+ * The next join order when Postgres issues it (Redis away): one statement that moves the sale's
+ * own counter past every place issued so far, so concurrent joins on any replica queue on the
+ * row only for that statement and never get the same place. Null when there is no such sale.
+ */
+export async function issuePostgresSeq(db: Db, saleId: string): Promise<number | null> {
+  const [row] = await db.$queryRaw<{ seq: number }[]>`
+    UPDATE "catalog"."FlashSale" SET "postgresSeq" = greatest("postgresSeq", (SELECT coalesce(max("seq"), 0) FROM "catalog"."FlashSaleTicket" WHERE "saleId" = ${saleId}::uuid)) + 1
+    WHERE "id" = ${saleId}::uuid RETURNING "postgresSeq" AS "seq"`;
+  return row?.seq ?? null;
 }

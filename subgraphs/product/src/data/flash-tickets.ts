@@ -49,16 +49,10 @@ export async function insertTicket(db: Db, ticket: { saleId: string; userId: str
     const existing = await findTicket(db, ticket.saleId, ticket.userId);
     return existing ? { existing: true } : { closed: true };
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2010' && /FlashSaleTicket_saleId_seq_key/.test(error.message)) throw new SeqTaken();
-    if (/FlashSaleTicket_saleId_seq_key/.test(String((error as Error).message))) throw new SeqTaken();
+    // A raw query's unique violation arrives as P2010 naming the index in its message.
+    if (/FlashSaleTicket_saleId_seq_key/.test(String((error as Error | undefined)?.message))) throw new SeqTaken();
     throw error;
   }
-}
-
-/** The next join order when Postgres issues it (Redis away); call holding `lockSaleSeq`. */
-export async function nextSeq(tx: Tx, saleId: string): Promise<number> {
-  const [row] = await tx.$queryRaw<[{ next: number }]>`SELECT (coalesce(max("seq"), 0) + 1)::int AS "next" FROM "catalog"."FlashSaleTicket" WHERE "saleId" = ${saleId}::uuid`;
-  return row.next;
 }
 
 /** One user's ticket for a sale. */

@@ -8,8 +8,8 @@ import { ErrorCode, isUuid, publicError, unauthenticated } from '@platform/error
 import type { TokenBucket } from '@platform/redis';
 import type { FlashQueue } from '../../cache/flash-queue.ts';
 import type { SaleCache } from '../../cache/flash-sales.ts';
-import { findSales, lockSaleSeq, type SaleRow } from '../../data/flash-sales.ts';
-import { findTicket, insertTicket, nextSeq, SeqTaken, waitingUpTo, type TicketRow } from '../../data/flash-tickets.ts';
+import { findSales, issuePostgresSeq, type SaleRow } from '../../data/flash-sales.ts';
+import { findTicket, insertTicket, SeqTaken, waitingUpTo, type TicketRow } from '../../data/flash-tickets.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { RequestContext } from '../../request-context.ts';
 import { FlashSaleEnded, FlashSaleNotOpen, FlashSaleSoldOut, saleNotFound, type JoinUserError } from '../errors.ts';
@@ -39,6 +39,9 @@ export interface QueueDeps {
   /** Joins per user, and for everyone together. */
   joinLimits: { perUser: TokenBucket; global: TokenBucket };
 }
+
+/** Tries of a Postgres-issued place that collides with one Redis issued meanwhile. */
+const SEQ_ATTEMPTS = 5;
 
 const rateLimited = (retryAfterSeconds: number) => publicError(ErrorCode.RATE_LIMITED, 'Too many attempts to join; try again shortly.', { retryAfterSeconds });
 
@@ -70,7 +73,7 @@ export class FlashQueueService {
     if (joined && 'seq' in joined) {
       try {
         const result = await insertTicket(this.deps.prisma, { saleId: id, userId, seq: joined.seq, now });
-        if ('created' in result) return this.created(ctx, cached, result.created, true);
+        if ('created' in result) return this.created(ctx, cached, result.created, joined.created ? joined.place : undefined);
         if ('existing' in result) {
           // Postgres had this user's ticket under another place (issued while Redis was away): Redis takes that one.
           const row = await findTicket(this.deps.prisma, id, userId);
@@ -124,30 +127,39 @@ export class FlashQueueService {
     return new FlashSaleSoldOut();
   }
 
-  /** Redis is away (or lost the queue): Postgres issues the place, one join at a time per sale. */
+  /** Redis is away (or lost the queue): Postgres issues the place (a place it issues but does not use is only a gap). */
   private async joinWithoutRedis(ctx: RequestContext, sale: SaleRow, userId: string): Promise<TicketView | JoinUserError> {
     const now = ctx.clock();
-    const result = await this.deps.prisma.$transaction(async (tx) => {
-      await lockSaleSeq(tx, sale.id);
-      return insertTicket(tx, { saleId: sale.id, userId, seq: await nextSeq(tx, sale.id), now });
-    });
+    const { prisma } = this.deps;
+    const insert = async () => {
+      const seq = await issuePostgresSeq(prisma, sale.id);
+      if (seq === null) throw saleNotFound('saleId');
+      return insertTicket(prisma, { saleId: sale.id, userId, seq, now });
+    };
+    let result: Awaited<ReturnType<typeof insert>> | undefined;
+    // Redis may still be issuing places to other joins (slow rather than gone): a place it issued
+    // meanwhile wins, and this join takes the next free one.
+    for (let attempt = 1; !result; attempt++) {
+      try {
+        result = await insert();
+      } catch (error) {
+        if (!(error instanceof SeqTaken) || attempt >= SEQ_ATTEMPTS) throw error;
+      }
+    }
     if ('created' in result) {
       // If Redis answers now, it learns the place (its counter moves past it).
       await this.deps.queue.record(sale.id, { userId, seq: result.created.seq });
-      return this.created(ctx, sale, result.created, false);
+      return this.created(ctx, sale, result.created, undefined);
     }
     return this.existingOr(ctx, 'existing' in result ? sale : await this.fresh(sale.id), userId);
   }
 
-  private async created(ctx: RequestContext, sale: SaleRow, row: TicketRow, viaRedis: boolean): Promise<TicketView> {
+  /** A new ticket; `place` is its position when Redis issued it (counted in the same script). */
+  private async created(ctx: RequestContext, sale: SaleRow, row: TicketRow, place: number | undefined): Promise<TicketView> {
     const now = ctx.clock();
     this.deps.metrics.joined(sale.id);
     await this.deps.events.publish([{ kind: 'ticket', saleId: sale.id, userId: row.userId, status: 'WAITING' }], now);
-    if (viaRedis) {
-      const place = await this.deps.queue.place(sale.id, row.userId);
-      if (place && 'place' in place) return this.waiting(sale, place.place, now);
-    }
-    return this.view(sale, row, now);
+    return place !== undefined && place > 0 ? this.waiting(sale, place, now) : this.view(sale, row, now);
   }
 
   private waiting(sale: SaleRow, position: number, now: Date): TicketView {

@@ -32,6 +32,7 @@ CREATE TABLE "catalog"."FlashSale" (
     "soldOutAt" TIMESTAMPTZ(3),
     "endedAt" TIMESTAMPTZ(3),
     "admittedThroughSeq" INTEGER NOT NULL DEFAULT 0,
+    "postgresSeq" INTEGER NOT NULL DEFAULT 0,
     "admissionWindow" INTEGER NOT NULL DEFAULT -1,
     "admittedInWindow" INTEGER NOT NULL DEFAULT 0,
     "createdBy" TEXT NOT NULL,
