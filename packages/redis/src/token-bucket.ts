@@ -16,7 +16,7 @@ import type { Redis } from 'ioredis';
 export interface TokenBucketSettings {
   /** Names the bucket's keys (under the connection's key prefix), e.g. `flash:join:user`. */
   name: string;
-  /** Tokens added per second. */
+  /** Tokens added per second; below 1 means one token every 1/rate seconds. */
   ratePerSecond: number;
   /** Extra tokens a caller may spend at once beyond the steady rate. */
   burst: number;
@@ -31,7 +31,9 @@ export interface TokenBucket {
 
 /** A token bucket per key on `redis`, with an in-memory stand-in while Redis is unavailable. */
 export function createTokenBucket(redis: Redis, settings: TokenBucketSettings): TokenBucket {
-  const refillSeconds = Math.max(1, Math.ceil(settings.burst / settings.ratePerSecond));
+  const rate = settings.ratePerSecond;
+  const steady = rate >= 1 ? { points: Math.floor(rate), duration: 1 } : { points: 1, duration: Math.ceil(1 / rate) };
+  const refillSeconds = Math.max(1, Math.ceil(settings.burst / rate));
   const limiter = (keyPrefix: string, points: number, duration: number) =>
     new RateLimiterRedis({
       storeClient: redis,
@@ -42,7 +44,7 @@ export function createTokenBucket(redis: Redis, settings: TokenBucketSettings): 
       rejectIfRedisNotReady: true,
       insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }),
     });
-  const bucket = new BurstyRateLimiter(limiter(`tb:${settings.name}`, settings.ratePerSecond, 1), limiter(`tb:${settings.name}:burst`, Math.max(1, settings.burst), refillSeconds));
+  const bucket = new BurstyRateLimiter(limiter(`tb:${settings.name}`, steady.points, steady.duration), limiter(`tb:${settings.name}:burst`, Math.max(1, settings.burst), refillSeconds));
   return {
     async take(key) {
       try {

@@ -27,11 +27,11 @@ export function loadOrderConfig(env: Env = process.env) {
       FLASH_CHECKOUT_BREAKER_FAILURES: vars.positiveInt.default(5),
       /** How long the open circuit answers TryAgainLater before one probe may pass (half-open). */
       FLASH_CHECKOUT_BREAKER_OPEN_MS: vars.positiveInt.default(10_000),
-      /** Token bucket of checkoutFlashSale per buyer: tokens per second and burst. */
-      FLASH_SALE_BUY_USER_RATE: vars.positiveInt.default(1),
+      /** Token bucket of checkoutFlashSale per buyer: tokens per second (fractions allowed) and burst. */
+      FLASH_SALE_BUY_USER_RATE: z.coerce.number().positive().default(1),
       FLASH_SALE_BUY_USER_BURST: vars.positiveInt.default(3),
       /** Token bucket of checkoutFlashSale for everyone together. */
-      FLASH_SALE_BUY_GLOBAL_RATE: vars.positiveInt.default(2_000),
+      FLASH_SALE_BUY_GLOBAL_RATE: z.coerce.number().positive().default(2_000),
       FLASH_SALE_BUY_GLOBAL_BURST: vars.positiveInt.default(2_000),
     },
     env,

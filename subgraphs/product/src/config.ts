@@ -1,5 +1,5 @@
 /** The product subgraph's configuration, validated once at start-up. */
-import { loadSubgraphConfig, vars, type Env } from '@platform/config';
+import { loadSubgraphConfig, vars, z, type Env } from '@platform/config';
 
 export function loadProductConfig(env: Env = process.env) {
   return loadSubgraphConfig(
@@ -19,11 +19,11 @@ export function loadProductConfig(env: Env = process.env) {
       FLASH_SALE_TOKEN_TTL_SECONDS: vars.positiveInt.max(3_600).default(120),
       /** How often each replica runs flash-sale admissions, expiries and ends (0 = never; tests run them by hand). */
       FLASH_SALE_TICK_MS: vars.nonNegativeInt.default(250),
-      /** Token bucket of joinFlashSale per user: tokens per second and burst. */
-      FLASH_SALE_JOIN_USER_RATE: vars.positiveInt.default(1),
+      /** Token bucket of joinFlashSale per user: tokens per second (fractions allowed, e.g. 0.2 = one every 5 s) and burst. */
+      FLASH_SALE_JOIN_USER_RATE: z.coerce.number().positive().default(1),
       FLASH_SALE_JOIN_USER_BURST: vars.positiveInt.default(5),
       /** Token bucket of joinFlashSale for everyone together (what Postgres takes in ticket inserts). */
-      FLASH_SALE_JOIN_GLOBAL_RATE: vars.positiveInt.default(20_000),
+      FLASH_SALE_JOIN_GLOBAL_RATE: z.coerce.number().positive().default(20_000),
       FLASH_SALE_JOIN_GLOBAL_BURST: vars.positiveInt.default(20_000),
     },
     env,

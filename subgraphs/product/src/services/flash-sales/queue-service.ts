@@ -4,7 +4,8 @@
  * once Postgres has the ticket, so a Redis restart loses none; while Redis is away, Postgres
  * issues the order itself. A waiting ticket is read from Redis alone; any other from Postgres.
  */
-import { ErrorCode, isUuid, publicError, unauthenticated } from '@platform/errors';
+import { GraphQLError } from 'graphql';
+import { ErrorCode, isUuid, unauthenticated } from '@platform/errors';
 import type { TokenBucket } from '@platform/redis';
 import type { FlashQueue } from '../../cache/flash-queue.ts';
 import type { SaleCache } from '../../cache/flash-sales.ts';
@@ -43,7 +44,9 @@ export interface QueueDeps {
 /** Tries of a Postgres-issued place that collides with one Redis issued meanwhile. */
 const SEQ_ATTEMPTS = 5;
 
-const rateLimited = (retryAfterSeconds: number) => publicError(ErrorCode.RATE_LIMITED, 'Too many attempts to join; try again shortly.', { retryAfterSeconds });
+// Not `publicError`, which also sets HTTP 429: from a subgraph that status would reach the
+// gateway as a failed fetch (masked), while a field error carries its code through.
+const rateLimited = (retryAfterSeconds: number) => new GraphQLError('Too many attempts to join; try again shortly.', { extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds } });
 
 function requireShopper(ctx: RequestContext): string {
   if (ctx.identity.kind !== 'user') throw unauthenticated('Sign in to join a flash sale.');
