@@ -75,11 +75,12 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
     }
     return result;
   };
-  const runFlashSaleJobs = (now?: Date) => services.flashAdmissions.run(at('flash-sales', now));
+  // A run by hand (tests, operators) always asks Postgres which sales are open; the timer mostly asks Redis.
+  const runFlashSaleJobs = (now?: Date) => services.flashAdmissions.run(at('flash-sales', now), { discover: true });
   // Every replica runs the timers; advisory locks inside let one sweep, and one admitter per sale, at a time.
   const jobs = [
     schedule('reservation-sweep', config.RESERVATION_SWEEP_INTERVAL_MS, () => sweepReservations(), logger),
-    schedule('flash-sales', config.FLASH_SALE_TICK_MS, () => runFlashSaleJobs(), logger),
+    schedule('flash-sales', config.FLASH_SALE_TICK_MS, () => services.flashAdmissions.run(at('flash-sales')), logger),
   ];
 
   const service = await launchSubgraph({

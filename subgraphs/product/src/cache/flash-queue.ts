@@ -19,6 +19,9 @@ import type { Logger } from '@platform/logger';
 import { tryRedis, type Redis } from '@platform/redis';
 
 const key = (saleId: string, part: 'seq' | 'q' | 'frontier' | 'closed' | 'built') => `flash:v1:{${saleId}}:${part}`;
+/** The ids of sales not ended, so an idle job finds there is nothing to do without asking Postgres. */
+const OPEN_SALES = 'flash:v1:open';
+const OPEN_SALES_TTL_SECONDS = 86_400;
 const keysOf = (saleId: string) => (['built', 'seq', 'q', 'frontier', 'closed'] as const).map((part) => key(saleId, part));
 
 const SCRIPTS = {
@@ -175,6 +178,22 @@ export function createFlashQueue(redis: Redis, logger: Logger) {
         await pipeline.exec();
         return true;
       }),
+
+    /** Sales not ended, as far as Redis knows; `undefined` without Redis. */
+    openSales: () => run('flash-open-sales', () => redis.smembers(OPEN_SALES)),
+
+    /** Records sales as open (the job's discovery from Postgres, or a sale just created). */
+    markOpen: (saleIds: readonly string[]) =>
+      run('flash-mark-open', async () => {
+        const pipeline = redis.pipeline();
+        if (saleIds.length) pipeline.sadd(OPEN_SALES, ...saleIds);
+        pipeline.expire(OPEN_SALES, OPEN_SALES_TTL_SECONDS);
+        await pipeline.exec();
+        return true;
+      }),
+
+    /** Forgets an ended sale. */
+    markEnded: (saleId: string) => run('flash-mark-ended', () => redis.srem(OPEN_SALES, saleId).then(() => true)),
 
     /** True when the mirror exists; `undefined` without Redis. */
     isBuilt: (saleId: string) => run('flash-built', async () => (await redis.exists(key(saleId, 'built'))) === 1),

@@ -37,7 +37,7 @@ export function createProductServices(deps: { prisma: PrismaClient; cache: Catal
   const events = new FlashSaleEvents({ redis: flash.redis, keyPrefix: flash.keyPrefix, logger: flash.logger });
   const effects = new PoolEffects({ queue, events, metrics, catalog: deps.cache, sales: flash.sales, logger: flash.logger });
   const wait = settings.transactionWaitMs;
-  const admissions = new FlashSaleAdmissions({ prisma, queue, effects, metrics, logger: flash.logger, tokenTtlSeconds: flash.tokenTtlSeconds, transactionWaitMs: wait });
+  const admissions = new FlashSaleAdmissions({ prisma, sales: flash.sales, queue, effects, metrics, logger: flash.logger, tokenTtlSeconds: flash.tokenTtlSeconds, transactionWaitMs: wait });
   const { joinLimits } = flash;
   return {
     catalog: new CatalogService(deps),

@@ -7,6 +7,7 @@
  */
 import type { Logger } from '@platform/logger';
 import type { FlashQueue } from '../../cache/flash-queue.ts';
+import type { SaleCache } from '../../cache/flash-sales.ts';
 import { findOpenSaleIds, lockSale, tryLockSaleWork, type SaleRow } from '../../data/flash-sales.ts';
 import { countByStatus, ticketOrder, ticketTotals } from '../../data/flash-tickets.ts';
 import type { Tx } from '../../data/inventory.ts';
@@ -18,6 +19,8 @@ import { isClosed } from './rules.ts';
 
 /** Sales whose queue opens within this are prepared (their Redis mirror built) ahead of time. */
 const PREPARE_AHEAD_MS = 60_000;
+/** How often a timer run asks Postgres which sales are open (otherwise Redis's set says, so an idle run costs no SQL). */
+const DISCOVER_EVERY_MS = 60_000;
 /** How often a built mirror is compared with Postgres (counts) and its keys' lifetime renewed. */
 const RECONCILE_EVERY_MS = 5_000;
 
@@ -33,6 +36,7 @@ export interface FlashJobReport {
 
 export interface AdmissionDeps {
   prisma: PrismaClient;
+  sales: SaleCache;
   queue: FlashQueue;
   effects: PoolEffects;
   metrics: FlashSaleMetrics;
@@ -44,14 +48,28 @@ export interface AdmissionDeps {
 export class FlashSaleAdmissions {
   /** When this replica last compared each sale's mirror with Postgres. */
   private readonly reconciled = new Map<string, number>();
+  /** Sales this replica knows are open (created here, or found in Postgres). */
+  private readonly known = new Set<string>();
+  private discoveredAt = 0;
 
   constructor(private readonly deps: AdmissionDeps) {}
 
-  /** Runs every open sale once as of the context's clock: end, expire, admit, mirror. Idempotent for a given moment. */
-  async run(ctx: RequestContext): Promise<FlashJobReport> {
+  /**
+   * Runs every open sale once as of the context's clock: end, expire, admit, mirror. Idempotent
+   * for a given moment. `discover` asks Postgres which sales are open (a manual run always does;
+   * the timer does every minute, or every run while Redis is away).
+   */
+  async run(ctx: RequestContext, options: { discover?: boolean } = {}): Promise<FlashJobReport> {
     const now = ctx.clock();
     const report: FlashJobReport = { sales: 0, admitted: 0, expired: 0, ended: 0, rebuilt: 0 };
-    for (const saleId of await findOpenSaleIds(this.deps.prisma, new Date(now.getTime() + PREPARE_AHEAD_MS))) {
+    for (const saleId of await this.openSales(now, options.discover ?? false)) {
+      const [sale] = await this.deps.sales.load([saleId]);
+      // Not yet worth a transaction: ended, gone, or opening later than the preparation window.
+      if (!sale || sale.endedAt) {
+        this.forget(saleId);
+        continue;
+      }
+      if (sale.queueOpensAt.getTime() - PREPARE_AHEAD_MS > now.getTime()) continue;
       const outcome = await this.tick(saleId, now);
       if (!outcome) continue;
       report.sales += 1;
@@ -61,6 +79,30 @@ export class FlashSaleAdmissions {
       if (await this.mirror(outcome.sale, now)) report.rebuilt += 1;
     }
     return report;
+  }
+
+  /** Makes a new sale known to the job at once (on this replica, and to others through Redis). */
+  async opened(saleId: string): Promise<void> {
+    this.known.add(saleId);
+    await this.deps.queue.markOpen([saleId]);
+  }
+
+  private async openSales(now: Date, discover: boolean): Promise<string[]> {
+    const listed = await this.deps.queue.openSales();
+    if (discover || listed === undefined || Date.now() - this.discoveredAt >= DISCOVER_EVERY_MS) {
+      this.discoveredAt = Date.now();
+      const ids = await findOpenSaleIds(this.deps.prisma, new Date(now.getTime() + PREPARE_AHEAD_MS));
+      for (const id of ids) this.known.add(id);
+      await this.deps.queue.markOpen(ids);
+      return ids;
+    }
+    return [...new Set([...listed, ...this.known])].sort();
+  }
+
+  private forget(saleId: string): void {
+    this.known.delete(saleId);
+    this.reconciled.delete(saleId);
+    void this.deps.queue.markEnded(saleId);
   }
 
   /** Ends a sale now (or returns it if it has ended) waiting for its lock; the admin's `endFlashSale`. */
@@ -74,6 +116,7 @@ export class FlashSaleAdmissions {
     });
     if (!outcome) return undefined;
     await this.deps.effects.apply(outcome, now);
+    this.forget(saleId);
     return outcome.sale;
   }
 
@@ -92,6 +135,7 @@ export class FlashSaleAdmissions {
       return pool.save();
     });
     if (outcome) await this.deps.effects.apply(outcome, now);
+    if (outcome?.sale.endedAt) this.forget(saleId);
     return outcome;
   }
 

@@ -62,8 +62,9 @@ export class FlashSaleService {
     );
     await this.deps.catalog.availability.invalidate([sale.productId]);
     const created = await this.fresh(id);
-    // Ready for the first join before the queue opens.
+    // Ready for the first join before the queue opens, and known to every replica's job.
     await this.deps.admissions.rebuild(created, ctx.clock());
+    await this.deps.admissions.opened(created.id);
     return created;
   }
 
