@@ -18,7 +18,7 @@ export function loadProductConfig(env: Env = process.env) {
       /** How long an admitted flash-sale ticket's purchase token holds its units (never past the sale's end). */
       FLASH_SALE_TOKEN_TTL_SECONDS: vars.positiveInt.max(3_600).default(120),
       /** How often each replica runs flash-sale admissions, expiries and ends (0 = never; tests run them by hand). */
-      FLASH_SALE_TICK_MS: vars.nonNegativeInt.default(250),
+      FLASH_SALE_TICK_MS: vars.nonNegativeInt.default(1_000),
       /** Token bucket of joinFlashSale per user: tokens per second (fractions allowed, e.g. 0.2 = one every 5 s) and burst. */
       FLASH_SALE_JOIN_USER_RATE: z.coerce.number().positive().default(1),
       FLASH_SALE_JOIN_USER_BURST: vars.positiveInt.default(5),

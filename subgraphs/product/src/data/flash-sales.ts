@@ -5,6 +5,7 @@
  * product's inventory row; regular stock paths never lock sale rows, so no cycle can form.
  */
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
+import type { TicketRow, TicketStatus } from './flash-tickets.ts';
 import type { Tx } from './inventory.ts';
 
 type Db = PrismaClient | Tx;
@@ -90,13 +91,73 @@ export async function findOpenSaleIds(db: Db, horizon: Date): Promise<string[]> 
   return rows.map((r) => r.id);
 }
 
-/** Writes a locked sale's new counters; the CHECK constraints refuse an unbalanced pool. */
-export async function updatePool(tx: Tx, id: string, update: PoolUpdate): Promise<void> {
-  const sets = Object.entries(update).map(([column, value]) =>
+const poolSets = (update: PoolUpdate) =>
+  Object.entries(update).map(([column, value]) =>
     value instanceof Date || value === null ? Prisma.sql`${Prisma.raw(`"${column}"`)} = ${value}::timestamptz` : Prisma.sql`${Prisma.raw(`"${column}"`)} = ${value}::int`,
   );
+
+/** Writes a locked sale's new counters; the CHECK constraints refuse an unbalanced pool. */
+export async function updatePool(tx: Tx, id: string, update: PoolUpdate): Promise<void> {
+  const sets = poolSets(update);
   if (sets.length === 0) return;
   await tx.$executeRaw`UPDATE "catalog"."FlashSale" SET ${Prisma.join(sets, ', ')}, "updatedAt" = now() WHERE "id" = ${id}::uuid`;
+}
+
+/** What a purchase step changes on its (locked) ticket; `undefined` leaves a column as it is. */
+export interface TicketUpdate {
+  status: TicketStatus;
+  units: number;
+  checkoutKey?: string | null;
+  quantity?: number | null;
+  redeemExpiresAt?: Date | null;
+}
+
+/**
+ * A sale and one of its tickets, both locked (the sale's row first, as everywhere), in one
+ * statement: the pool row is the hot spot of a sale, and every round trip made while holding it
+ * is time every other purchase waits.
+ */
+export async function lockSaleWithTicket(tx: Tx, saleId: string, ticketId: string): Promise<{ sale: SaleRow; ticket: TicketRow } | undefined> {
+  const rows = await tx.$queryRaw<(SaleRow & Record<`t_${keyof TicketRow}`, unknown>)[]>`
+    SELECT s."id", s."productId", s."price"::text AS "price", s."currencyCode", s."allocation", s."available", s."held", s."checkingOut", s."sold", s."returned",
+      s."perBuyerLimit", s."admissionsPerSecond", s."queueOpensAt", s."startsAt", s."endsAt", s."soldOutAt", s."endedAt", s."admittedThroughSeq", s."admissionWindow",
+      s."admittedInWindow", s."createdAt",
+      t."id" AS "t_id", t."saleId" AS "t_saleId", t."userId" AS "t_userId", t."seq" AS "t_seq", t."status"::text AS "t_status", t."units" AS "t_units",
+      t."joinedAt" AS "t_joinedAt", t."admittedAt" AS "t_admittedAt", t."tokenExpiresAt" AS "t_tokenExpiresAt", t."checkoutKey" AS "t_checkoutKey",
+      t."quantity" AS "t_quantity", t."redeemExpiresAt" AS "t_redeemExpiresAt"
+    FROM "catalog"."FlashSale" s JOIN "catalog"."FlashSaleTicket" t ON t."saleId" = s."id"
+    WHERE s."id" = ${saleId}::uuid AND t."id" = ${ticketId}::uuid
+    FOR UPDATE OF s, t`;
+  const row = rows[0];
+  if (!row) return undefined;
+  const sale = {} as Record<string, unknown>;
+  const ticket = {} as Record<string, unknown>;
+  for (const [column, value] of Object.entries(row)) {
+    if (column.startsWith('t_')) ticket[column.slice(2)] = value;
+    else sale[column] = value;
+  }
+  return { sale: sale as unknown as SaleRow, ticket: ticket as unknown as TicketRow };
+}
+
+/** Writes a locked ticket and its locked sale's counters in one statement (see `lockSaleWithTicket`). */
+export async function updateTicketAndPool(tx: Tx, saleId: string, update: PoolUpdate, ticketId: string, ticket: TicketUpdate): Promise<void> {
+  const ticketSets = [
+    Prisma.sql`"status" = ${ticket.status}::"catalog"."FlashSaleTicketStatus"`,
+    Prisma.sql`"units" = ${ticket.units}::int`,
+    ...(ticket.checkoutKey !== undefined ? [Prisma.sql`"checkoutKey" = ${ticket.checkoutKey}::text`] : []),
+    ...(ticket.quantity !== undefined ? [Prisma.sql`"quantity" = ${ticket.quantity}::int`] : []),
+    ...(ticket.redeemExpiresAt !== undefined ? [Prisma.sql`"redeemExpiresAt" = ${ticket.redeemExpiresAt}::timestamptz`] : []),
+    Prisma.sql`"updatedAt" = now()`,
+  ];
+  const sets = poolSets(update);
+  if (sets.length === 0) {
+    await tx.$executeRaw`UPDATE "catalog"."FlashSaleTicket" SET ${Prisma.join(ticketSets, ', ')} WHERE "id" = ${ticketId}::uuid`;
+    return;
+  }
+  // Both rows are already locked by this transaction, so one statement may write both.
+  await tx.$executeRaw`
+    WITH ticket AS (UPDATE "catalog"."FlashSaleTicket" SET ${Prisma.join(ticketSets, ', ')} WHERE "id" = ${ticketId}::uuid RETURNING "id")
+    UPDATE "catalog"."FlashSale" SET ${Prisma.join(sets, ', ')}, "updatedAt" = now() WHERE "id" = ${saleId}::uuid AND EXISTS (SELECT 1 FROM ticket)`;
 }
 
 /** True when this transaction now holds the sale's work lock; false when another replica is working on it. */

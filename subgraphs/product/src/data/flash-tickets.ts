@@ -61,12 +61,6 @@ export async function findTicket(db: Db, saleId: string, userId: string): Promis
   return row;
 }
 
-/** A ticket by id, locked (the sale row must be locked first). */
-export async function lockTicket(tx: Tx, id: string): Promise<TicketRow | undefined> {
-  const [row] = await tx.$queryRaw<TicketRow[]>`SELECT ${COLUMNS} FROM "catalog"."FlashSaleTicket" WHERE "id" = ${id}::uuid FOR UPDATE`;
-  return row;
-}
-
 /** The ticket a checkout redeemed, unlocked (to find its sale first). */
 export async function findTicketByCheckoutKey(db: Db, checkoutKey: string): Promise<TicketRow | undefined> {
   const [row] = await db.$queryRaw<TicketRow[]>`SELECT ${COLUMNS} FROM "catalog"."FlashSaleTicket" WHERE "checkoutKey" = ${checkoutKey}`;
@@ -120,24 +114,6 @@ export async function setStatus(tx: Tx, ids: readonly string[], status: TicketSt
 /** Every waiting ticket of a sale becomes SOLD_OUT; returns how many. */
 export async function closeWaiting(tx: Tx, saleId: string): Promise<number> {
   return tx.$executeRaw`UPDATE "catalog"."FlashSaleTicket" SET "status" = 'SOLD_OUT', "updatedAt" = now() WHERE "saleId" = ${saleId}::uuid AND "status" = 'WAITING'`;
-}
-
-/** Records a redemption (or its end) on a locked ticket. */
-export async function updateTicket(
-  tx: Tx,
-  id: string,
-  data: { status: TicketStatus; units: number; checkoutKey?: string | null; quantity?: number | null; redeemExpiresAt?: Date | null },
-): Promise<void> {
-  await tx.flashSaleTicket.update({
-    where: { id },
-    data: {
-      status: data.status,
-      units: data.units,
-      ...(data.checkoutKey !== undefined ? { checkoutKey: data.checkoutKey } : {}),
-      ...(data.quantity !== undefined ? { quantity: data.quantity } : {}),
-      ...(data.redeemExpiresAt !== undefined ? { redeemExpiresAt: data.redeemExpiresAt } : {}),
-    },
-  });
 }
 
 /** Tickets of a sale by status. */

@@ -15,7 +15,7 @@ import type { CatalogCache } from '../../cache/catalog-cache.ts';
 import type { FlashQueue } from '../../cache/flash-queue.ts';
 import type { SaleCache } from '../../cache/flash-sales.ts';
 import { applyStockChanges, lockInventory, type Tx } from '../../data/inventory.ts';
-import { updatePool, type PoolUpdate, type SaleRow } from '../../data/flash-sales.ts';
+import { updatePool, updateTicketAndPool, type PoolUpdate, type SaleRow, type TicketUpdate } from '../../data/flash-sales.ts';
 import { admit, closeWaiting, lockInStatus, lockLapsed, lockNextWaiting, setStatus, type TicketRow } from '../../data/flash-tickets.ts';
 import type { FlashSaleChange, FlashSaleEvents } from './events.ts';
 import type { FlashSaleMetrics } from './metrics.ts';
@@ -42,6 +42,9 @@ export class PoolTx {
   private admitted = 0;
   private expired = 0;
   private soldUnits = 0;
+  /** One ticket's new state, written with the counters in one statement by `save`. */
+  private ticketUpdate: { id: string; update: TicketUpdate } | undefined;
+  private closeOnSave = false;
 
   constructor(
     private readonly tx: Tx,
@@ -62,6 +65,11 @@ export class PoolTx {
       this.sale.returned += units;
       this.stockReturned += units;
     } else this.sale.available += units;
+  }
+
+  /** Records the new state of the one ticket this transaction changes besides the counters (written by `save`). */
+  setTicket(ticket: Pick<TicketRow, 'id'>, update: TicketUpdate): void {
+    this.ticketUpdate = { id: ticket.id, update };
   }
 
   /** A ticket's status changed (published after commit). */
@@ -146,12 +154,12 @@ export class PoolTx {
     this.changes.push({ kind: 'closed', saleId: s.id, status: 'ENDED' });
   }
 
-  /** Once nothing is left unsold, every waiting ticket becomes SOLD_OUT in this same transaction. */
-  async closeIfSoldOut(): Promise<void> {
+  /** Once nothing is left unsold, every waiting ticket becomes SOLD_OUT in this same transaction (written by `save`). */
+  closeIfSoldOut(): void {
     const s = this.sale;
     if (s.soldOutAt || s.endedAt || unsold(s) > 0) return;
     s.soldOutAt = this.now;
-    await closeWaiting(this.tx, s.id);
+    this.closeOnSave = true;
     this.changes.push({ kind: 'closed', saleId: s.id, status: 'SOLD_OUT' });
   }
 
@@ -164,7 +172,9 @@ export class PoolTx {
   async save(): Promise<PoolOutcome> {
     const update: PoolUpdate = {};
     for (const column of COUNTERS) if (this.sale[column] !== this.before[column]) Object.assign(update, { [column]: this.sale[column] });
-    await updatePool(this.tx, this.sale.id, update);
+    if (this.ticketUpdate) await updateTicketAndPool(this.tx, this.sale.id, update, this.ticketUpdate.id, this.ticketUpdate.update);
+    else await updatePool(this.tx, this.sale.id, update);
+    if (this.closeOnSave) await closeWaiting(this.tx, this.sale.id);
     if (this.stockReturned > 0) {
       const levels = await lockInventory(this.tx, [this.sale.productId]);
       await applyStockChanges(this.tx, levels, [{ productId: this.sale.productId, onHandDelta: this.stockReturned, reservedDelta: 0, reason: 'FLASH_SALE_RETURN', reference: `flash-sale:${this.sale.id}` }]);

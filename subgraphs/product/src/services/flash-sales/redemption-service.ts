@@ -4,9 +4,8 @@
  * redeemed. Each call is one transaction holding the sale row and the ticket, idempotent per
  * checkout key; the pool's counters are what enforce "exactly N sold".
  */
-import { lockSale, type SaleRow } from '../../data/flash-sales.ts';
-import { findTicketByCheckoutKey, lockTicket, updateTicket, type TicketRow } from '../../data/flash-tickets.ts';
-import type { Tx } from '../../data/inventory.ts';
+import { lockSaleWithTicket } from '../../data/flash-sales.ts';
+import { findTicketByCheckoutKey, type TicketRow } from '../../data/flash-tickets.ts';
 import type { FlashKeyOutcome, RedeemOutcome } from '../../contract/flash-sales.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { RequestContext } from '../../request-context.ts';
@@ -24,7 +23,7 @@ export interface RedemptionDeps {
 
 const invalid: RedeemOutcome = { ok: false, reason: 'TOKEN_INVALID', limit: null };
 
-type Step<T> = (pool: PoolTx, ticket: TicketRow, tx: Tx) => Promise<T>;
+type Step<T> = (pool: PoolTx, ticket: TicketRow) => T;
 
 export class FlashRedemptionService {
   constructor(private readonly deps: RedemptionDeps) {}
@@ -39,7 +38,7 @@ export class FlashRedemptionService {
     const ticketId = ticketIdOf(input.purchaseToken);
     if (!ticketId) return invalid;
     const now = ctx.clock();
-    return this.withTicket(input.saleId, ticketId, now, invalid, async (pool, ticket, tx) => {
+    return this.withTicket(input.saleId, ticketId, now, invalid, (pool, ticket) => {
       const { sale } = pool;
       const owned = ticket.saleId === sale.id && ticket.userId === input.userId && ticket.admittedAt !== null && tokenMatches(this.deps.secret, input.purchaseToken, { ...ticket, admittedAt: ticket.admittedAt });
       if (!owned) return invalid;
@@ -50,7 +49,7 @@ export class FlashRedemptionService {
       if (ticket.tokenExpiresAt && ticket.tokenExpiresAt <= now) {
         // Lapsed but not swept yet: its units go to the next shopper now.
         pool.release(ticket);
-        await updateTicket(tx, ticket.id, { status: 'EXPIRED', units: 0 });
+        pool.setTicket(ticket, { status: 'EXPIRED', units: 0 });
         pool.ticketChanged(ticket, 'EXPIRED');
         pool.countExpired(1);
         return invalid;
@@ -58,7 +57,7 @@ export class FlashRedemptionService {
       if (input.quantity > ticket.units) return { ok: false, reason: 'LIMIT_EXCEEDED', limit: ticket.units };
       pool.sale.held -= ticket.units;
       pool.sale.checkingOut += ticket.units;
-      await updateTicket(tx, ticket.id, { status: 'REDEEMING', units: ticket.units, checkoutKey: input.checkoutKey, quantity: input.quantity, redeemExpiresAt: new Date(now.getTime() + this.deps.holdSeconds * 1000) });
+      pool.setTicket(ticket, { status: 'REDEEMING', units: ticket.units, checkoutKey: input.checkoutKey, quantity: input.quantity, redeemExpiresAt: new Date(now.getTime() + this.deps.holdSeconds * 1000) });
       return { ...accepted, quantity: input.quantity };
     });
   }
@@ -69,7 +68,7 @@ export class FlashRedemptionService {
    * `ok: false` (the saga then cancels its order). Selling the last unit closes the sale.
    */
   consume(ctx: RequestContext, { checkoutKey }: { checkoutKey: string }): Promise<FlashKeyOutcome> {
-    return this.byKey(checkoutKey, ctx.clock(), async (pool, ticket, tx) => {
+    return this.byKey(checkoutKey, ctx.clock(), (pool, ticket) => {
       const q = ticket.quantity ?? 0;
       if (ticket.status === 'PURCHASED') return { ok: true, status: 'PURCHASED' };
       if (ticket.status === 'REDEEMING') {
@@ -80,9 +79,9 @@ export class FlashRedemptionService {
         pool.sale.available -= q;
         pool.countSold(q);
       } else return { ok: false, status: ticket.status };
-      await updateTicket(tx, ticket.id, { status: 'PURCHASED', units: 0 });
+      pool.setTicket(ticket, { status: 'PURCHASED', units: 0 });
       pool.ticketChanged(ticket, 'PURCHASED');
-      await pool.closeIfSoldOut();
+      pool.closeIfSoldOut();
       return { ok: true, status: 'PURCHASED' };
     });
   }
@@ -94,18 +93,18 @@ export class FlashRedemptionService {
    */
   release(ctx: RequestContext, { checkoutKey, final }: { checkoutKey: string; final: boolean }): Promise<FlashKeyOutcome> {
     const now = ctx.clock();
-    return this.byKey(checkoutKey, now, async (pool, ticket, tx) => {
+    return this.byKey(checkoutKey, now, (pool, ticket) => {
       if (ticket.status === 'PURCHASED') return { ok: false, status: 'PURCHASED' };
       if (ticket.status !== 'REDEEMING') return { ok: true, status: ticket.status };
       pool.sale.checkingOut -= ticket.units;
       if (!final && !pool.isEnded && ticket.tokenExpiresAt !== null && ticket.tokenExpiresAt > now) {
         pool.sale.held += ticket.units;
-        await updateTicket(tx, ticket.id, { status: 'ADMITTED', units: ticket.units, checkoutKey: null, quantity: null, redeemExpiresAt: null });
+        pool.setTicket(ticket, { status: 'ADMITTED', units: ticket.units, checkoutKey: null, quantity: null, redeemExpiresAt: null });
         pool.ticketChanged(ticket, 'ADMITTED');
         return { ok: true, status: 'ADMITTED' };
       }
       pool.free(ticket.units);
-      await updateTicket(tx, ticket.id, { status: 'EXPIRED', units: 0 });
+      pool.setTicket(ticket, { status: 'EXPIRED', units: 0 });
       pool.ticketChanged(ticket, 'EXPIRED');
       pool.countExpired(1);
       return { ok: true, status: 'EXPIRED' };
@@ -114,13 +113,13 @@ export class FlashRedemptionService {
 
   /** The sale's order was cancelled: its units come back (to the pool while the sale runs, else to sellable stock). */
   restock(ctx: RequestContext, { checkoutKey }: { checkoutKey: string }): Promise<FlashKeyOutcome> {
-    return this.byKey(checkoutKey, ctx.clock(), async (pool, ticket, tx) => {
+    return this.byKey(checkoutKey, ctx.clock(), (pool, ticket) => {
       if (ticket.status === 'EXPIRED') return { ok: true, status: 'EXPIRED' };
       if (ticket.status !== 'PURCHASED') return { ok: false, status: ticket.status };
       const q = ticket.quantity ?? 0;
       pool.sale.sold -= q;
       pool.free(q);
-      await updateTicket(tx, ticket.id, { status: 'EXPIRED', units: 0 });
+      pool.setTicket(ticket, { status: 'EXPIRED', units: 0 });
       pool.ticketChanged(ticket, 'EXPIRED');
       return { ok: true, status: 'EXPIRED' };
     });
@@ -130,18 +129,17 @@ export class FlashRedemptionService {
   private async byKey(checkoutKey: string, now: Date, step: Step<FlashKeyOutcome>, missing: FlashKeyOutcome = { ok: false, status: 'NOT_FOUND' }): Promise<FlashKeyOutcome> {
     const found = await findTicketByCheckoutKey(this.deps.prisma, checkoutKey);
     if (!found) return missing;
-    return this.withTicket(found.saleId, found.id, now, missing, async (pool, ticket, tx) => (ticket.checkoutKey === checkoutKey ? step(pool, ticket, tx) : missing));
+    return this.withTicket(found.saleId, found.id, now, missing, (pool, ticket) => (ticket.checkoutKey === checkoutKey ? step(pool, ticket) : missing));
   }
 
   /** One pool transaction: the sale row, then the ticket, locked; effects applied after commit. */
   private async withTicket<T>(saleId: string, ticketId: string, now: Date, missing: T, step: Step<T>): Promise<T> {
     const done = await this.deps.prisma.$transaction(
       async (tx): Promise<{ result: T; outcome?: PoolOutcome } | undefined> => {
-        const sale: SaleRow | undefined = await lockSale(tx, saleId);
-        const ticket = sale ? await lockTicket(tx, ticketId) : undefined;
-        if (!sale || !ticket || ticket.saleId !== sale.id) return undefined;
-        const pool = new PoolTx(tx, sale, now);
-        const result = await step(pool, ticket, tx);
+        const locked = await lockSaleWithTicket(tx, saleId, ticketId);
+        if (!locked) return undefined;
+        const pool = new PoolTx(tx, locked.sale, now);
+        const result = step(pool, locked.ticket);
         return { result, outcome: await pool.save() };
       },
       { maxWait: this.deps.transactionWaitMs, timeout: 15_000 },
