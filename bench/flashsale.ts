@@ -17,8 +17,8 @@ import { createProduct, sql } from '@platform/testing';
 import { graphqlClient, measure, percentile, report, type Measurement } from './lib.ts';
 
 const SHOPPERS = 3_000;
-const ALLOCATION = 500;
-const ADMISSIONS_PER_SECOND = 20;
+const ALLOCATION = 200;
+const ADMISSIONS_PER_SECOND = 8;
 const CART_USERS = 100;
 const ADDRESS = { name: 'Bench Buyer', line1: '1 Raffles Place', city: 'Singapore', postalCode: '048616', country: 'SG' };
 

@@ -82,14 +82,13 @@ export interface PoolRow {
   allocation: number;
   available: number;
   held: number;
-  checkingOut: number;
   sold: number;
   returned: number;
 }
 
 /** The sale's pool as stored. */
 export async function poolOf(stack: TestStack, saleId: string): Promise<PoolRow> {
-  const [row] = await sql<PoolRow>(stack.db.url, 'SELECT allocation, available, held, "checkingOut", sold, returned FROM catalog."FlashSale" WHERE id = $1', [saleId]);
+  const [row] = await sql<PoolRow>(stack.db.url, 'SELECT allocation, available, held, sold, returned FROM catalog."FlashSale" WHERE id = $1', [saleId]);
   if (!row) throw new Error(`no flash sale ${saleId}`);
   return row;
 }

@@ -99,7 +99,7 @@ describe('a flash crowd', () => {
 
     // What Postgres holds: the pool sold exactly its allocation, and no more.
     const pooled = await poolOf(stack, saleId);
-    expect(pooled).toEqual({ allocation: ALLOCATION, available: 0, held: 0, checkingOut: 0, sold: ALLOCATION, returned: 0 });
+    expect(pooled).toEqual({ allocation: ALLOCATION, available: 0, held: 0, sold: ALLOCATION, returned: 0 });
     const flash = await sql<{ userId: string; units: number; orders: number }>(
       stack.db.url,
       `SELECT c."userId", sum(l.quantity)::int AS units, count(DISTINCT o.id)::int AS orders

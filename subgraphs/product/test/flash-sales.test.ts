@@ -27,7 +27,7 @@ describe('creating and ending a sale', () => {
     const saleId = await createSale(stack, { productId: product.id, price: '9.90', allocation: 30, ...saleTimes(clock.now()) });
 
     expect(await stockOf(stack, product.id)).toEqual({ onHand: 20, reserved: 0 });
-    expect(await poolOf(stack, saleId)).toEqual({ allocation: 30, available: 30, held: 0, checkingOut: 0, sold: 0, returned: 0 });
+    expect(await poolOf(stack, saleId)).toEqual({ allocation: 30, available: 30, held: 0, sold: 0, returned: 0 });
     const { product: view } = await stack.data<{ product: { availability: { availableQuantity: number } } }>('query ($id: ID!) { product(id: $id) { availability { availableQuantity } } }', { id: product.id });
     expect(view.availability.availableQuantity).toBe(20);
     const { flashSale } = await stack.data(FlashSaleDocument, { id: saleId });
@@ -36,7 +36,7 @@ describe('creating and ending a sale', () => {
     const ended = (await stack.data(EndFlashSaleDocument, { id: saleId }, ADMIN)).endFlashSale;
     expect(ended).toMatchObject({ status: 'ENDED', remaining: 0 });
     expect(await stockOf(stack, product.id)).toEqual({ onHand: 50, reserved: 0 });
-    expect(await poolOf(stack, saleId)).toEqual({ allocation: 30, available: 0, held: 0, checkingOut: 0, sold: 0, returned: 30 });
+    expect(await poolOf(stack, saleId)).toEqual({ allocation: 30, available: 0, held: 0, sold: 0, returned: 30 });
     const moves = await sql<{ reason: string; onHandDelta: number; onHandAfter: number }>(
       stack.db.url,
       `SELECT reason::text, "onHandDelta", "onHandAfter" FROM catalog."StockMovement" WHERE "productId" = $1 AND reason::text LIKE 'FLASH_SALE_%' ORDER BY id`,

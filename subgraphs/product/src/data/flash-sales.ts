@@ -19,7 +19,6 @@ export interface SaleRow {
   allocation: number;
   available: number;
   held: number;
-  checkingOut: number;
   sold: number;
   returned: number;
   perBuyerLimit: number;
@@ -36,9 +35,9 @@ export interface SaleRow {
 }
 
 /** The counters and markers a pool transaction writes back. */
-export type PoolUpdate = Partial<Pick<SaleRow, 'available' | 'held' | 'checkingOut' | 'sold' | 'returned' | 'soldOutAt' | 'endedAt' | 'admittedThroughSeq' | 'admissionWindow' | 'admittedInWindow'>>;
+export type PoolUpdate = Partial<Pick<SaleRow, 'available' | 'held' | 'sold' | 'returned' | 'soldOutAt' | 'endedAt' | 'admittedThroughSeq' | 'admissionWindow' | 'admittedInWindow'>>;
 
-const COLUMNS = Prisma.sql`"id", "productId", "price"::text AS "price", "currencyCode", "allocation", "available", "held", "checkingOut", "sold", "returned",
+const COLUMNS = Prisma.sql`"id", "productId", "price"::text AS "price", "currencyCode", "allocation", "available", "held", "sold", "returned",
   "perBuyerLimit", "admissionsPerSecond", "queueOpensAt", "startsAt", "endsAt", "soldOutAt", "endedAt", "admittedThroughSeq", "admissionWindow", "admittedInWindow", "createdAt"`;
 
 /** Namespace (first key) of the per-sale advisory lock that lets one replica at a time run a sale's admissions. */
@@ -119,7 +118,7 @@ export interface TicketUpdate {
  */
 export async function lockSaleWithTicket(tx: Tx, saleId: string, ticketId: string): Promise<{ sale: SaleRow; ticket: TicketRow } | undefined> {
   const rows = await tx.$queryRaw<(SaleRow & Record<`t_${keyof TicketRow}`, unknown>)[]>`
-    SELECT s."id", s."productId", s."price"::text AS "price", s."currencyCode", s."allocation", s."available", s."held", s."checkingOut", s."sold", s."returned",
+    SELECT s."id", s."productId", s."price"::text AS "price", s."currencyCode", s."allocation", s."available", s."held", s."sold", s."returned",
       s."perBuyerLimit", s."admissionsPerSecond", s."queueOpensAt", s."startsAt", s."endsAt", s."soldOutAt", s."endedAt", s."admittedThroughSeq", s."admissionWindow",
       s."admittedInWindow", s."createdAt",
       t."id" AS "t_id", t."saleId" AS "t_saleId", t."userId" AS "t_userId", t."seq" AS "t_seq", t."status"::text AS "t_status", t."units" AS "t_units",

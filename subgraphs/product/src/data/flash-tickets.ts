@@ -61,6 +61,12 @@ export async function findTicket(db: Db, saleId: string, userId: string): Promis
   return row;
 }
 
+/** A ticket by id, locked (redeeming a token locks only its ticket). */
+export async function lockTicket(tx: Tx, id: string): Promise<TicketRow | undefined> {
+  const [row] = await tx.$queryRaw<TicketRow[]>`SELECT ${COLUMNS} FROM "catalog"."FlashSaleTicket" WHERE "id" = ${id}::uuid FOR UPDATE`;
+  return row;
+}
+
 /** The ticket a checkout redeemed, unlocked (to find its sale first). */
 export async function findTicketByCheckoutKey(db: Db, checkoutKey: string): Promise<TicketRow | undefined> {
   const [row] = await db.$queryRaw<TicketRow[]>`SELECT ${COLUMNS} FROM "catalog"."FlashSaleTicket" WHERE "checkoutKey" = ${checkoutKey}`;

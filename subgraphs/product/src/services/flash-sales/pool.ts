@@ -4,8 +4,10 @@
  * cached availability and metrics. Every movement of units goes through `PoolTx`, so its rules
  * are in one place:
  *
- *   available --admit--> held --redeem--> checkingOut --consume--> sold --restock--> free
- *   held | checkingOut --expire / release for good--> free      checkingOut --release--> held
+ *   available --admit--> held --consume--> sold --restock--> free
+ *   held --expire / release for good / surplus of a purchase--> free
+ *
+ * (redeeming a token moves no counter: the units stay `held`, by a ticket now REDEEMING.)
  *
  * where "free" is `available` while the sale runs, and `returned` (sellable stock again, with an
  * audit row) once it ended or sold out. The CHECK constraints check the sums on every write.
@@ -21,7 +23,7 @@ import type { FlashSaleChange, FlashSaleEvents } from './events.ts';
 import type { FlashSaleMetrics } from './metrics.ts';
 import { unsold } from './rules.ts';
 
-const COUNTERS = ['available', 'held', 'checkingOut', 'sold', 'returned', 'soldOutAt', 'endedAt', 'admittedThroughSeq', 'admissionWindow', 'admittedInWindow'] as const;
+const COUNTERS = ['available', 'held', 'sold', 'returned', 'soldOutAt', 'endedAt', 'admittedThroughSeq', 'admissionWindow', 'admittedInWindow'] as const;
 
 /** The changes one transaction made to one sale, for `PoolEffects` to act on after commit. */
 export interface PoolOutcome {
@@ -129,9 +131,8 @@ export class PoolTx {
 
   /** Takes a held or redeeming ticket's units off it (the caller sets its new status). */
   release(ticket: Pick<TicketRow, 'status' | 'units'>): void {
-    if (ticket.status === 'ADMITTED') this.sale.held -= ticket.units;
-    else if (ticket.status === 'REDEEMING') this.sale.checkingOut -= ticket.units;
-    else return;
+    if (ticket.status !== 'ADMITTED' && ticket.status !== 'REDEEMING') return;
+    this.sale.held -= ticket.units;
     this.free(ticket.units);
   }
 

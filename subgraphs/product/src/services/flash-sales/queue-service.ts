@@ -171,7 +171,7 @@ export class FlashQueueService {
 
   /** A ticket from its Postgres row; a waiting one's place is counted there too. */
   private async view(sale: SaleRow, row: TicketRow, now: Date): Promise<TicketView> {
-    const status = publicStatus(row.status, sale, now);
+    const status = publicStatus(row, sale, now);
     if (status === 'WAITING') return this.waiting(sale, await waitingUpTo(this.deps.prisma, sale.id, row.seq), now);
     const admitted = status === 'ADMITTED' && row.admittedAt !== null;
     return {

@@ -4,8 +4,8 @@
  * redeemed. Each call is one transaction holding the sale row and the ticket, idempotent per
  * checkout key; the pool's counters are what enforce "exactly N sold".
  */
-import { lockSaleWithTicket } from '../../data/flash-sales.ts';
-import { findTicketByCheckoutKey, type TicketRow } from '../../data/flash-tickets.ts';
+import { findSales, lockSaleWithTicket, updateTicketAndPool } from '../../data/flash-sales.ts';
+import { findTicketByCheckoutKey, lockTicket, type TicketRow } from '../../data/flash-tickets.ts';
 import type { FlashKeyOutcome, RedeemOutcome } from '../../contract/flash-sales.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { RequestContext } from '../../request-context.ts';
@@ -38,28 +38,28 @@ export class FlashRedemptionService {
     const ticketId = ticketIdOf(input.purchaseToken);
     if (!ticketId) return invalid;
     const now = ctx.clock();
-    return this.withTicket(input.saleId, ticketId, now, invalid, (pool, ticket) => {
-      const { sale } = pool;
-      const owned = ticket.saleId === sale.id && ticket.userId === input.userId && ticket.admittedAt !== null && tokenMatches(this.deps.secret, input.purchaseToken, { ...ticket, admittedAt: ticket.admittedAt });
-      if (!owned) return invalid;
-      const accepted: RedeemOutcome = { ok: true, productId: sale.productId, quantity: ticket.quantity ?? input.quantity, unitPrice: sale.price, currencyCode: sale.currencyCode };
-      if (ticket.checkoutKey === input.checkoutKey && (ticket.status === 'REDEEMING' || ticket.status === 'PURCHASED')) return accepted;
-      if (pool.isEnded) return { ok: false, reason: 'ENDED', limit: null };
-      if (ticket.status !== 'ADMITTED') return invalid;
-      if (ticket.tokenExpiresAt && ticket.tokenExpiresAt <= now) {
-        // Lapsed but not swept yet: its units go to the next shopper now.
-        pool.release(ticket);
-        pool.setTicket(ticket, { status: 'EXPIRED', units: 0 });
-        pool.ticketChanged(ticket, 'EXPIRED');
-        pool.countExpired(1);
-        return invalid;
-      }
-      if (input.quantity > ticket.units) return { ok: false, reason: 'LIMIT_EXCEEDED', limit: ticket.units };
-      pool.sale.held -= ticket.units;
-      pool.sale.checkingOut += ticket.units;
-      pool.setTicket(ticket, { status: 'REDEEMING', units: ticket.units, checkoutKey: input.checkoutKey, quantity: input.quantity, redeemExpiresAt: new Date(now.getTime() + this.deps.holdSeconds * 1000) });
-      return { ...accepted, quantity: input.quantity };
-    });
+    // Redeeming moves no pool counter (the units stay held, by a REDEEMING ticket now), so only the
+    // ticket is locked: purchases do not queue on the sale's row for it. A sale ending meanwhile
+    // waits for this ticket and then leaves it to its checkout.
+    return this.deps.prisma.$transaction(
+      async (tx): Promise<RedeemOutcome> => {
+        const ticket = await lockTicket(tx, ticketId);
+        if (!ticket || ticket.saleId !== input.saleId) return invalid;
+        const [sale] = await findSales(tx, [ticket.saleId]);
+        const owned = sale && ticket.userId === input.userId && ticket.admittedAt !== null && tokenMatches(this.deps.secret, input.purchaseToken, { ...ticket, admittedAt: ticket.admittedAt });
+        if (!sale || !owned) return invalid;
+        const accepted: RedeemOutcome = { ok: true, productId: sale.productId, quantity: ticket.quantity ?? input.quantity, unitPrice: sale.price, currencyCode: sale.currencyCode };
+        if (ticket.checkoutKey === input.checkoutKey && (ticket.status === 'REDEEMING' || ticket.status === 'PURCHASED')) return accepted;
+        if (sale.endedAt || now >= sale.endsAt) return { ok: false, reason: 'ENDED', limit: null };
+        // A lapsed token is refused; the job gives its units to the next shopper within a tick.
+        if (ticket.status !== 'ADMITTED' || (ticket.tokenExpiresAt !== null && ticket.tokenExpiresAt <= now)) return invalid;
+        if (input.quantity > ticket.units) return { ok: false, reason: 'LIMIT_EXCEEDED', limit: ticket.units };
+        const redeemExpiresAt = new Date(now.getTime() + this.deps.holdSeconds * 1000);
+        await updateTicketAndPool(tx, sale.id, {}, ticket.id, { status: 'REDEEMING', units: ticket.units, checkoutKey: input.checkoutKey, quantity: input.quantity, redeemExpiresAt });
+        return { ...accepted, quantity: input.quantity };
+      },
+      { maxWait: this.deps.transactionWaitMs, timeout: 15_000 },
+    );
   }
 
   /**
@@ -72,7 +72,7 @@ export class FlashRedemptionService {
       const q = ticket.quantity ?? 0;
       if (ticket.status === 'PURCHASED') return { ok: true, status: 'PURCHASED' };
       if (ticket.status === 'REDEEMING') {
-        pool.sale.checkingOut -= ticket.units;
+        pool.sale.held -= ticket.units;
         pool.countSold(q);
         pool.free(ticket.units - q);
       } else if (ticket.status === 'EXPIRED' && !pool.sale.endedAt && !pool.sale.soldOutAt && pool.sale.available >= q) {
@@ -96,14 +96,13 @@ export class FlashRedemptionService {
     return this.byKey(checkoutKey, now, (pool, ticket) => {
       if (ticket.status === 'PURCHASED') return { ok: false, status: 'PURCHASED' };
       if (ticket.status !== 'REDEEMING') return { ok: true, status: ticket.status };
-      pool.sale.checkingOut -= ticket.units;
       if (!final && !pool.isEnded && ticket.tokenExpiresAt !== null && ticket.tokenExpiresAt > now) {
-        pool.sale.held += ticket.units;
+        // The units stay held: by the ticket again, until its token lapses.
         pool.setTicket(ticket, { status: 'ADMITTED', units: ticket.units, checkoutKey: null, quantity: null, redeemExpiresAt: null });
         pool.ticketChanged(ticket, 'ADMITTED');
         return { ok: true, status: 'ADMITTED' };
       }
-      pool.free(ticket.units);
+      pool.release(ticket);
       pool.setTicket(ticket, { status: 'EXPIRED', units: 0 });
       pool.ticketChanged(ticket, 'EXPIRED');
       pool.countExpired(1);

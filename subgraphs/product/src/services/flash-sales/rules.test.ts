@@ -12,7 +12,6 @@ const sale: SaleRow = {
   allocation: 10,
   available: 10,
   held: 0,
-  checkingOut: 0,
   sold: 0,
   returned: 0,
   perBuyerLimit: 1,
@@ -36,10 +35,13 @@ describe('flash-sale rules', () => {
     expect(saleStatus({ ...sale, endedAt: at('10:30:00') }, at('10:20:00'))).toBe('ENDED');
   });
 
-  it('shows a checkout in progress as ADMITTED and a ticket left waiting in a closed sale as SOLD_OUT', () => {
-    expect(publicStatus('REDEEMING', sale, at('10:20:00'))).toBe('ADMITTED');
-    expect(publicStatus('WAITING', { ...sale, soldOutAt: at('10:15:00') }, at('10:20:00'))).toBe('SOLD_OUT');
-    expect(publicStatus('WAITING', sale, at('10:20:00'))).toBe('WAITING');
+  it('shows a checkout in progress as ADMITTED, a lapsed token as EXPIRED and a ticket left waiting in a closed sale as SOLD_OUT', () => {
+    const ticket = (status: Parameters<typeof publicStatus>[0]['status'], tokenExpiresAt: Date | null = null) => ({ status, tokenExpiresAt });
+    expect(publicStatus(ticket('REDEEMING', at('10:21:00')), sale, at('10:20:00'))).toBe('ADMITTED');
+    expect(publicStatus(ticket('ADMITTED', at('10:21:00')), sale, at('10:20:00'))).toBe('ADMITTED');
+    expect(publicStatus(ticket('ADMITTED', at('10:20:00')), sale, at('10:20:00'))).toBe('EXPIRED');
+    expect(publicStatus(ticket('WAITING'), { ...sale, soldOutAt: at('10:15:00') }, at('10:20:00'))).toBe('SOLD_OUT');
+    expect(publicStatus(ticket('WAITING'), sale, at('10:20:00'))).toBe('WAITING');
   });
 
   it('estimates the wait from the start time and the admission rate', () => {

@@ -13,8 +13,8 @@ export type PublicTicketStatus = 'WAITING' | 'ADMITTED' | 'PURCHASED' | 'EXPIRED
 
 export const LIMITS = { allocation: 1_000_000, perBuyerLimit: 999, admissionsPerSecond: 10_000, priceDigits: 12 } as const;
 
-/** Units not sold and not given back: free in the pool, held by tokens, or in running checkouts. */
-export const unsold = (sale: Pick<SaleRow, 'available' | 'held' | 'checkingOut'>) => sale.available + sale.held + sale.checkingOut;
+/** Units not sold and not given back: free in the pool, or held by admitted tickets (checking out or not). */
+export const unsold = (sale: Pick<SaleRow, 'available' | 'held'>) => sale.available + sale.held;
 
 /** True once the sale takes no more joins and nobody waits: ended, past its end, or sold out. */
 export const isClosed = (sale: Pick<SaleRow, 'endedAt' | 'soldOutAt' | 'endsAt'>, now: Date) => sale.endedAt !== null || sale.soldOutAt !== null || now >= sale.endsAt;
@@ -28,11 +28,14 @@ export function saleStatus(sale: SaleRow, now: Date): FlashSaleStatus {
 }
 
 /**
- * A ticket's status as its owner sees it: a redemption in progress still counts as admitted
- * (the units are held for them), and a ticket still waiting in a closed sale has missed out.
+ * A ticket's status as its owner sees it, exact at `now` even before the job's next run: a
+ * redemption in progress still counts as admitted (the units are held for them), a token past
+ * its time has expired, and a ticket still waiting in a closed sale has missed out.
  */
-export function publicStatus(status: TicketStatus, sale: SaleRow, now: Date): PublicTicketStatus {
+export function publicStatus(ticket: { status: TicketStatus; tokenExpiresAt: Date | null }, sale: SaleRow, now: Date): PublicTicketStatus {
+  const { status } = ticket;
   if (status === 'REDEEMING') return 'ADMITTED';
+  if (status === 'ADMITTED' && ticket.tokenExpiresAt !== null && ticket.tokenExpiresAt <= now) return 'EXPIRED';
   if (status === 'WAITING' && isClosed(sale, now)) return 'SOLD_OUT';
   return status;
 }

@@ -21,7 +21,6 @@ CREATE TABLE "catalog"."FlashSale" (
     "allocation" INTEGER NOT NULL,
     "available" INTEGER NOT NULL,
     "held" INTEGER NOT NULL DEFAULT 0,
-    "checkingOut" INTEGER NOT NULL DEFAULT 0,
     "sold" INTEGER NOT NULL DEFAULT 0,
     "returned" INTEGER NOT NULL DEFAULT 0,
     "perBuyerLimit" INTEGER NOT NULL,
@@ -89,9 +88,9 @@ ALTER TABLE "catalog"."FlashSaleTicket" ADD CONSTRAINT "FlashSaleTicket_saleId_f
 -- they make the pool's accounting the database's business: no counter goes negative and every
 -- allocated unit is in exactly one place, so no code path can sell more than the allocation.
 ALTER TABLE "catalog"."FlashSale" ADD CONSTRAINT "FlashSale_counters_check"
-  CHECK ("allocation" > 0 AND "available" >= 0 AND "held" >= 0 AND "checkingOut" >= 0 AND "sold" >= 0 AND "returned" >= 0);
+  CHECK ("allocation" > 0 AND "available" >= 0 AND "held" >= 0 AND "sold" >= 0 AND "returned" >= 0);
 ALTER TABLE "catalog"."FlashSale" ADD CONSTRAINT "FlashSale_pool_balance_check"
-  CHECK ("available" + "held" + "checkingOut" + "sold" + "returned" = "allocation");
+  CHECK ("available" + "held" + "sold" + "returned" = "allocation");
 ALTER TABLE "catalog"."FlashSale" ADD CONSTRAINT "FlashSale_rules_check"
   CHECK ("perBuyerLimit" > 0 AND "admissionsPerSecond" > 0 AND "price" >= 0 AND "queueOpensAt" <= "startsAt" AND "startsAt" < "endsAt");
 ALTER TABLE "catalog"."FlashSaleTicket" ADD CONSTRAINT "FlashSaleTicket_units_check" CHECK ("units" >= 0 AND "seq" > 0 AND ("quantity" IS NULL OR "quantity" > 0));
