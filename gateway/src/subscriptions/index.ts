@@ -1,6 +1,7 @@
 /**
- * Live cart sync and flash-sale tickets: `Subscription.cartUpdated` and `Subscription.flashSaleTicket` over graphql-ws (`graphql-transport-ws`) on the
- * gateway's own HTTP server at `/graphql`. Apollo Gateway cannot execute subscriptions, so this
+ * Live cart sync and flash-sale tickets: `Subscription.cartUpdated` and
+ * `Subscription.flashSaleTicket` over graphql-ws (`graphql-transport-ws`) on the gateway's own
+ * HTTP server at `/graphql`. Apollo Gateway cannot execute subscriptions, so this
  * module serves them: it authenticates `connection_init`, admits subscription documents under
  * the gateway's query limits, listens to the cart outbox on Redis, and delivers each committed
  * change to the owner's devices with the fields each one selected, resolved through the

@@ -32,8 +32,6 @@ export interface CartUpdatePlan {
   ticket?: TicketQuery;
 }
 
-export type SubscriptionPlan = CartUpdatePlan;
-
 const requestError = (message: string, code: string) => new graphql.GraphQLError(message, { extensions: { code } });
 
 /** The single root field, looking through fragments (validation has already made it single). */
