@@ -52,6 +52,9 @@ const config: CodegenConfig = {
       Product: './prisma/client.ts#Product as ProductModel',
       Category: './prisma/client.ts#Category as CategoryModel',
       ProductConnection: '../services/catalog-service.ts#ProductPage',
+      FlashSale: '../data/flash-sales.ts#SaleRow',
+      FlashSaleTicket: '../services/flash-sales/queue-service.ts#TicketView',
+      ...errorMappers('product', '../services/errors.ts'),
     }),
     ...subgraph('pricing', '../context.ts#PricingContext', {
       Product: '../data/prices.ts#ProductRef',

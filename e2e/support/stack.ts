@@ -12,7 +12,7 @@ import { startPricingSubgraph, type RunningPricingSubgraph } from '@subgraph/pri
 import { loadCartConfig } from '@subgraph/cart/config';
 import { startCartSubgraph, type RunningCartSubgraph } from '@subgraph/cart';
 import { loadOrderConfig } from '@subgraph/order/config';
-import { startOrderSubgraph, type RunningOrderSubgraph } from '@subgraph/order';
+import { startOrderSubgraph, type OrderSubgraphOptions, type RunningOrderSubgraph } from '@subgraph/order';
 import { loadGatewayConfig } from '@platform/gateway/config';
 import { startGateway, type RunningGateway } from '@platform/gateway';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -30,8 +30,12 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Clock for the cart subgraph (expiry and abandoned-cart tests). */
   now?: () => Date;
-  /** Clock for the order subgraph (checkout leases, webhook retries). */
+  /** Clock for the product subgraph (reservation expiry, flash-sale times and tokens). */
+  productNow?: () => Date;
+  /** Clock for the order subgraph (checkout leases and recovery). */
   orderNow?: () => Date;
+  /** Replaces the order subgraph's payment provider (a slow or failing one, say). */
+  payments?: OrderSubgraphOptions['payments'];
   /** Route every service's Redis through a proxy the test can take down (`stack.redisProxy`). */
   redisProxy?: boolean;
 }
@@ -96,14 +100,14 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const track = <T extends { stop(): Promise<void> }>(s: T) => (started.push(s), s);
   try {
     const [product, pricing] = await Promise.all([
-      startProductSubgraph(loadProductConfig(env), logger('product')).then(track),
+      startProductSubgraph(loadProductConfig(env), logger('product'), options.productNow ? { now: options.productNow } : {}).then(track),
       startPricingSubgraph(loadPricingConfig(env), logger('pricing')).then(track),
     ]);
     Object.assign(env, { PRODUCT_URL: url(product.port), PRICING_URL: url(pricing.port) });
     // Order calls the cart during checkout, so it starts once the cart's URL is known.
     const cart = track(await startCartSubgraph(loadCartConfig(env), logger('cart'), options.now ? { now: options.now } : {}));
     Object.assign(env, { CART_URL: url(cart.port) });
-    const order = track(await startOrderSubgraph(loadOrderConfig(env), logger('order'), options.orderNow ? { now: options.orderNow } : {}));
+    const order = track(await startOrderSubgraph(loadOrderConfig(env), logger('order'), { ...(options.orderNow ? { now: options.orderNow } : {}), ...(options.payments ? { payments: options.payments } : {}) }));
     Object.assign(env, { ORDER_URL: url(order.port) });
     const gateway = track(await startGateway(loadGatewayConfig(env), logger('gateway')));
     // Connecting to the stream and subscribing the consumers is start-up work: done before the tests run, not during their first requests.

@@ -63,6 +63,10 @@ describe('scripts/db/engine', () => {
     );
     expect(checks.map((c) => c.name)).toEqual([
       'cart."CartLine".CartLine_quantity_check',
+      'catalog."FlashSale".FlashSale_counters_check',
+      'catalog."FlashSale".FlashSale_pool_balance_check',
+      'catalog."FlashSale".FlashSale_rules_check',
+      'catalog."FlashSaleTicket".FlashSaleTicket_units_check',
       'catalog."Inventory".Inventory_onHand_check',
       'catalog."Inventory".Inventory_reserved_check',
       'catalog."Inventory".Inventory_reserved_le_onHand_check',

@@ -19,7 +19,7 @@ const selectionSet = (selections: readonly SelectionNode[]): SelectionSetNode =>
  * (a field, an inline fragment or a fragment spread) becomes an untyped inline fragment with the
  * same directives, which is valid at any level, so conditional selections stay conditional.
  */
-function lift(set: SelectionSetNode, path: readonly string[], fragments: ReadonlyMap<string, FragmentDefinitionNode>): SelectionNode[] {
+export function lift(set: SelectionSetNode, path: readonly string[], fragments: ReadonlyMap<string, FragmentDefinitionNode>): SelectionNode[] {
   const lifted: SelectionNode[] = [];
   const keep = (selections: SelectionNode[], directives: readonly DirectiveNode[] | undefined) => {
     if (selections.length === 0) return;
@@ -42,7 +42,7 @@ function lift(set: SelectionSetNode, path: readonly string[], fragments: Readonl
 }
 
 /** Fragment definitions reachable from `roots`, and the variables `roots` and those fragments use. */
-function dependencies(roots: readonly SelectionNode[], fragments: ReadonlyMap<string, FragmentDefinitionNode>) {
+export function dependencies(roots: readonly SelectionNode[], fragments: ReadonlyMap<string, FragmentDefinitionNode>) {
   const usedFragments = new Map<string, FragmentDefinitionNode>();
   const usedVariables = new Set<string>();
   const pending: SelectionNode[][] = [[...roots]];
@@ -63,7 +63,7 @@ function dependencies(roots: readonly SelectionNode[], fragments: ReadonlyMap<st
 }
 
 /** Adds `__typename` under abstract types so the lifted result can be re-shaped without guessing. */
-function withTypenames(schema: GraphQLSchema, document: DocumentNode): DocumentNode {
+export function withTypenames(schema: GraphQLSchema, document: DocumentNode): DocumentNode {
   const typeInfo = new TypeInfo(schema);
   return visit(
     document,

@@ -1,10 +1,11 @@
 /**
- * Live cart sync: `Subscription.cartUpdated` over graphql-ws (`graphql-transport-ws`) on the
- * gateway's own HTTP server at `/graphql`. Apollo Gateway cannot execute subscriptions, so this
+ * Live cart sync and flash-sale tickets: `Subscription.cartUpdated` and
+ * `Subscription.flashSaleTicket` over graphql-ws (`graphql-transport-ws`) on the gateway's own
+ * HTTP server at `/graphql`. Apollo Gateway cannot execute subscriptions, so this
  * module serves them: it authenticates `connection_init`, admits subscription documents under
  * the gateway's query limits, listens to the cart outbox on Redis, and delivers each committed
  * change to the owner's devices with the fields each one selected, resolved through the
- * supergraph as that device's owner.
+ * supergraph as that device's owner. Flash-sale tickets are served alike (`flash-ticket-hub.ts`).
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -21,6 +22,8 @@ import type { GatewayContext } from '../datasource.ts';
 import { listenToCartBus } from './bus.ts';
 import { CartReader } from './cart-reader.ts';
 import { authenticateConnection, FORBIDDEN, whenExpired } from './connection-auth.ts';
+import { FlashTicketHub, listenToFlashSaleBus } from './flash-ticket-hub.ts';
+import { FLASH_TICKET_FIELD } from './flash-ticket-query.ts';
 import { graphql } from '../graphql.ts';
 import { SubscriptionHub } from './hub.ts';
 import { subscriptionMetrics } from './metrics.ts';
@@ -35,6 +38,8 @@ export interface SubscriptionServer {
    * owner when given (`USER:<userId>` or `GUEST:<guestId>`).
    */
   liveSubscriptions(owner?: string): number;
+  /** Live `flashSaleTicket` streams on this instance (their first read done), of one sale and user when given. */
+  liveFlashTickets(saleId?: string, userId?: string): number;
   /** Open WebSocket connections on this instance. */
   openConnections(): number;
   /** Refuses new sockets, finishes in-flight deliveries, closes sockets with 1001, leaves Redis. */
@@ -86,6 +91,8 @@ export function startSubscriptions(options: SubscriptionOptions): SubscriptionSe
   };
   const hub = new SubscriptionHub({ schema: currentSchema, reader: new CartReader(apollo, metrics.cartRead), config, metrics, logger });
   const bus = listenToCartBus(config, logger, (message) => hub.dispatch(message));
+  const flashHub = new FlashTicketHub({ apollo, schema: currentSchema, metrics: options.metrics, logger });
+  const flashBus = listenToFlashSaleBus(config, logger, (message) => flashHub.dispatch(message));
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.WS_MAX_PAYLOAD_BYTES });
   let accepting = true;
@@ -136,11 +143,15 @@ export function startSubscriptions(options: SubscriptionOptions): SubscriptionSe
         const admitted = planSubscription(currentSchema(), limits, payload);
         if ('errors' in admitted) return admitted.errors;
         const { plan } = admitted;
+        if (plan.rootField === FLASH_TICKET_FIELD && connection.identity.kind !== 'user') {
+          return [new graphql.GraphQLError('Sign in to follow a flash-sale ticket.', { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
         const contextValue: SubscriptionContext = { identity: connection.identity, plan };
         return { schema: currentSchema(), document: plan.document, operationName: plan.operationName, variableValues: plan.variables, contextValue };
       },
       subscribe(args) {
         const { identity, plan } = args.contextValue as SubscriptionContext;
+        if (plan.rootField === FLASH_TICKET_FIELD && identity.kind === 'user') return flashHub.open(identity, plan);
         return hub.open(identity, plan);
       },
     },
@@ -150,10 +161,11 @@ export function startSubscriptions(options: SubscriptionOptions): SubscriptionSe
 
   return {
     liveSubscriptions: (owner) => hub.liveCount(owner),
+    liveFlashTickets: (saleId, userId) => flashHub.liveCount(saleId, userId),
     openConnections: () => wss.clients.size,
     async stop() {
       accepting = false;
-      await bus.close();
+      await Promise.all([bus.close(), flashBus.close()]);
       // In-flight deliveries finish (bounded), then every device is told we are going away.
       await within(config.WS_SHUTDOWN_GRACE_MS, hub.whenIdle());
       const closed = Promise.all([...wss.clients].map((ws) => new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve())))));

@@ -8,13 +8,15 @@ import type { DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema,
 import type { SubscribePayload } from 'graphql-ws';
 import { MAX_TOKENS } from '../limits.ts';
 import { cartQueryFor, type CartQuery } from './cart-query.ts';
+import { FLASH_TICKET_FIELD, ticketQueryFor, type TicketQuery } from './flash-ticket-query.ts';
 import { graphql } from '../graphql.ts';
 
 const { getOperationAST, getVariableValues, Kind, OperationTypeNode, parse, specifiedRules, validate } = graphql;
 
 /** Root fields of `Subscription` this gateway serves. */
-export const SERVED_ROOT_FIELDS = new Set(['cartUpdated']);
+export const SERVED_ROOT_FIELDS = new Set(['cartUpdated', FLASH_TICKET_FIELD]);
 
+/** How to resolve each update for one subscriber: `cartUpdated` (with `cart`) or `flashSaleTicket` (with `ticket`). */
 export interface CartUpdatePlan {
   document: DocumentNode;
   operationName: string | undefined;
@@ -24,6 +26,10 @@ export interface CartUpdatePlan {
   rootKey: string;
   /** The query resolving the selected cart fields, with its variables; absent when none are selected. */
   cart: { text: string; variables: Record<string, unknown> } | undefined;
+  /** The root field subscribed to. */
+  rootField?: string;
+  /** For `flashSaleTicket`: the query resolving the subscriber's selection of its ticket. */
+  ticket?: TicketQuery;
 }
 
 const requestError = (message: string, code: string) => new graphql.GraphQLError(message, { extensions: { code } });
@@ -68,6 +74,12 @@ export function planSubscription(schema: GraphQLSchema, limits: readonly Validat
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 10 });
   if (coerced.errors) return { errors: withCode(coerced.errors, 'BAD_USER_INPUT') };
 
+  if (root.name === FLASH_TICKET_FIELD) {
+    const ticket = ticketQueryFor(schema, document, operation, coerced.coerced);
+    if (!ticket) return { errors: [requestError('`saleId` must be a flash sale id.', 'BAD_USER_INPUT')] };
+    return { plan: { document, operationName: operation.name?.value, variables, rootKey: root.key, cart: undefined, rootField: root.name, ticket } };
+  }
+
   const query: CartQuery | undefined = cartQueryFor(schema, document, operation);
   return {
     plan: {
@@ -75,6 +87,7 @@ export function planSubscription(schema: GraphQLSchema, limits: readonly Validat
       operationName: operation.name?.value,
       variables,
       rootKey: root.key,
+      rootField: root.name,
       cart: query && { text: query.text, variables: Object.fromEntries(query.variableNames.filter((n) => n in variables).map((n) => [n, variables[n]])) },
     },
   };

@@ -1,5 +1,7 @@
 /** Builds and starts the order subgraph; used by `index.ts` and by the test harness. */
+import { Gauge } from 'prom-client';
 import type { Logger } from '@platform/logger';
+import { createTokenBucket } from '@platform/redis';
 import { launchSubgraph, LOCKS, runExclusive, schedule, subgraphBasics, type RunningService } from '@platform/server';
 import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { pruneEvents } from './data/webhooks.ts';
@@ -13,6 +15,7 @@ import type { RecoveryReport } from './services/checkout/recovery.ts';
 import type { FaultPoints } from './services/checkout/saga.ts';
 import type { CheckoutService } from './services/checkout/service.ts';
 import { createOrderServices } from './services/index.ts';
+import { createOrderPathBreaker, type BreakerState, type OrderPathBreaker } from './services/flash-checkout/breaker.ts';
 import { createPaymentProvider, type PaymentProvider } from './services/payments/index.ts';
 import { PaymentLedger } from './services/payments/ledger.ts';
 import { WebhookDispatcher } from './services/webhooks/dispatcher.ts';
@@ -36,6 +39,8 @@ export interface RunningOrderSubgraph extends RunningService {
   relayEvents(): Promise<RelayReport>;
   /** Sends every webhook delivery that is due now and waits for them (the timer and new events do it by themselves). */
   dispatchWebhooks(): Promise<void>;
+  /** The circuit breaker of the flash-sale order path (its state is also on `/metrics`). */
+  flashBreaker: OrderPathBreaker;
 }
 
 export interface OrderSubgraphOptions {
@@ -48,7 +53,7 @@ export interface OrderSubgraphOptions {
 export async function startOrderSubgraph(config: OrderConfig, logger: Logger, options: OrderSubgraphOptions = {}): Promise<RunningOrderSubgraph> {
   const clock = options.now ?? (() => new Date());
   const basics = subgraphBasics('order', config, logger);
-  const { metrics, tags, onSql } = basics;
+  const { metrics, tags, onSql, redis } = basics;
   const recovered = metrics.counter('checkouts_recovered_total', 'Stuck checkouts recovered by the sweep, by outcome', ['outcome']);
   const outcomes = metrics.counter('checkouts_total', 'Checkout requests by outcome (Order or the UserError type)', ['outcome']);
   const database = createOrderDb(config, onSql);
@@ -76,6 +81,17 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
   const clients = createPlatformClients({ cartUrl: config.CART_URL, productUrl: config.PRODUCT_URL, pricingUrl: config.PRICING_URL, secret: config.INTERNAL_SECRET, timeoutMs: config.INTERNAL_CALL_TIMEOUT_MS });
   const payments = options.payments ?? createPaymentProvider(config);
   const faults: FaultPoints = {};
+  const flashOutcomes = metrics.counter('flash_checkouts_total', 'checkoutFlashSale requests by outcome (Order or the UserError type)', ['outcome']);
+  const circuit = new Gauge({ name: 'flash_checkout_circuit_state', help: 'Circuit breaker of the flash-sale order path: 0 closed, 1 open (answering TryAgainLater), 2 half-open (probing)', registers: [metrics.registry] });
+  const CIRCUIT: Record<BreakerState, number> = { closed: 0, open: 1, 'half-open': 2 };
+  circuit.set(0);
+  const breaker = createOrderPathBreaker(
+    { failures: config.FLASH_CHECKOUT_BREAKER_FAILURES, openMs: config.FLASH_CHECKOUT_BREAKER_OPEN_MS, slowMs: config.FLASH_CHECKOUT_SLOW_MS },
+    (state) => {
+      circuit.set(CIRCUIT[state]);
+      logger.warn({ state }, 'flash-sale order path circuit changed');
+    },
+  );
   const services = createOrderServices(
     {
       prisma,
@@ -85,7 +101,20 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
       tags,
       webhooks: { secrets, policy, retryHours: config.WEBHOOK_RETRY_HOURS, secretGraceHours: config.WEBHOOK_SECRET_GRACE_HOURS, nudge: () => void dispatcher.tick() },
     },
-    { leaseMs: config.CHECKOUT_LEASE_MS, waitMs: config.CHECKOUT_WAIT_MS, recoveryBatchSize: config.CHECKOUT_RECOVERY_BATCH_SIZE, observeCheckout: (outcome) => outcomes.inc({ outcome }) },
+    {
+      leaseMs: config.CHECKOUT_LEASE_MS,
+      waitMs: config.CHECKOUT_WAIT_MS,
+      recoveryBatchSize: config.CHECKOUT_RECOVERY_BATCH_SIZE,
+      observeCheckout: (outcome) => outcomes.inc({ outcome }),
+      flash: {
+        breaker,
+        limits: {
+          perUser: createTokenBucket(redis, { name: 'flash:buy:user', ratePerSecond: config.FLASH_SALE_BUY_USER_RATE, burst: config.FLASH_SALE_BUY_USER_BURST }),
+          global: createTokenBucket(redis, { name: 'flash:buy:all', ratePerSecond: config.FLASH_SALE_BUY_GLOBAL_RATE, burst: config.FLASH_SALE_BUY_GLOBAL_BURST }),
+        },
+        observe: (outcome) => flashOutcomes.inc({ outcome }),
+      },
+    },
   );
   const contextDeps = { prisma, clock, logger };
 
@@ -123,5 +152,5 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
     await dispatcher.tick();
     await dispatcher.idle();
   };
-  return { ...service, sql, checkouts: services.checkouts, payments, faults, recoverCheckouts: recover, events, relayEvents: () => events.relay.drain(), dispatchWebhooks };
+  return { ...service, sql, checkouts: services.checkouts, payments, faults, recoverCheckouts: recover, events, relayEvents: () => events.relay.drain(), dispatchWebhooks, flashBreaker: breaker };
 }

@@ -40,6 +40,18 @@ export function loadOrderConfig(env: Env = process.env) {
       WEBHOOK_SECRET_GRACE_HOURS: vars.nonNegativeInt.default(24),
       /** How long delivered and failed deliveries (and their events) are kept. */
       WEBHOOK_HISTORY_DAYS: vars.positiveInt.default(7),
+      /** A flash-sale checkout slower than this counts as a failure for the circuit breaker. */
+      FLASH_CHECKOUT_SLOW_MS: vars.positiveInt.default(3_000),
+      /** Failures in a row (errors, provider unavailable, too slow) that open the flash-sale checkout circuit. */
+      FLASH_CHECKOUT_BREAKER_FAILURES: vars.positiveInt.default(5),
+      /** How long the open circuit answers TryAgainLater before one probe may pass (half-open). */
+      FLASH_CHECKOUT_BREAKER_OPEN_MS: vars.positiveInt.default(10_000),
+      /** Token bucket of checkoutFlashSale per buyer: tokens per second (fractions allowed) and burst. */
+      FLASH_SALE_BUY_USER_RATE: z.coerce.number().positive().default(1),
+      FLASH_SALE_BUY_USER_BURST: vars.positiveInt.default(3),
+      /** Token bucket of checkoutFlashSale for everyone together. */
+      FLASH_SALE_BUY_GLOBAL_RATE: z.coerce.number().positive().default(2_000),
+      FLASH_SALE_BUY_GLOBAL_BURST: vars.positiveInt.default(2_000),
     },
     env,
   );

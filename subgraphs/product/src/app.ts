@@ -1,20 +1,21 @@
 /** Builds and starts the product subgraph; used by `index.ts` and by the test harness. */
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
 import type { Logger } from '@platform/logger';
 import { launchSubgraph, LOCKS, schedule, subgraphBasics, type RunningService } from '@platform/server';
 import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { createCatalogCache } from './cache/catalog-cache.ts';
+import { createSaleCache } from './cache/flash-sales.ts';
 import type { ProductConfig } from './config.ts';
 import { createContext } from './context.ts';
 import { createProductDb } from './data/prisma.ts';
 import { internalOperations } from './internal.ts';
 import { serviceContext } from './request-context.ts';
-import { catalogResolvers } from './schema/catalog/resolvers.ts';
+import { resolvers, typeDefs } from './schema/index.ts';
 import { createProductServices } from './services/index.ts';
+import type { FlashJobReport } from './services/flash-sales/admission-service.ts';
+import { createFlashSaleMetrics } from './services/flash-sales/metrics.ts';
 import type { SweepResult } from './services/inventory-service.ts';
 
-const typeDefs = parse(readFileSync(new URL('./schema/catalog/schema.graphql', import.meta.url), 'utf8'));
+export type { FlashJobReport } from './services/flash-sales/admission-service.ts';
 
 export interface RunningProductSubgraph extends RunningService {
   sql: { count: number };
@@ -24,10 +25,12 @@ export interface RunningProductSubgraph extends RunningService {
   events: SubgraphEvents;
   /** Publishes what the outbox holds now, as the relay's timer does. */
   relayEvents(): Promise<RelayReport>;
+  /** Runs flash-sale ends, token expiries and admissions as of `now` (default: the subgraph's clock), as the timer does. */
+  runFlashSaleJobs(now?: Date): Promise<FlashJobReport>;
 }
 
 export interface ProductSubgraphOptions {
-  /** The clock for reservation expiry; tests inject one. */
+  /** The clock for reservation expiry and flash sales; tests inject one. */
   now?: () => Date;
 }
 
@@ -48,37 +51,62 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
     availabilityTtlSeconds: config.AVAILABILITY_CACHE_TTL_SECONDS,
     lookups: metrics.counter('cache_lookups_total', 'Catalog cache lookups by cache and result', ['cache', 'result']),
   });
+  const sales = createSaleCache(prisma);
   const services = createProductServices(
     { prisma, cache, tags },
     { reservationTtlSeconds: config.RESERVATION_TTL_SECONDS, sweepBatchSize: config.RESERVATION_SWEEP_BATCH_SIZE, transactionWaitMs: config.DATABASE_ACQUIRE_TIMEOUT_MS },
+    {
+      redis,
+      keyPrefix: config.REDIS_KEY_PREFIX,
+      logger,
+      sales,
+      metrics: createFlashSaleMetrics(metrics),
+      secret: config.INTERNAL_SECRET,
+      currencyCode: config.STORE_CURRENCY,
+      tokenTtlSeconds: config.FLASH_SALE_TOKEN_TTL_SECONDS,
+      joinLimits: {
+        userRate: config.FLASH_SALE_JOIN_USER_RATE,
+        userBurst: config.FLASH_SALE_JOIN_USER_BURST,
+        globalRate: config.FLASH_SALE_JOIN_GLOBAL_RATE,
+        globalBurst: config.FLASH_SALE_JOIN_GLOBAL_BURST,
+      },
+    },
   );
-  const contextDeps = { reads: { prisma, cache }, clock, logger };
+  const contextDeps = { reads: { prisma, cache }, sales, clock, logger };
+  const at = (name: string, now?: Date) => {
+    const ctx = serviceContext(contextDeps, name);
+    return now ? { ...ctx, clock: () => now } : ctx;
+  };
 
   const sweepReservations = async (now?: Date) => {
-    const ctx = serviceContext(contextDeps, 'reservation-sweep');
-    const result = await services.inventory.sweepExpired(now ? { ...ctx, clock: () => now } : ctx);
+    const result = await services.inventory.sweepExpired(at('reservation-sweep', now));
     if (result.expired) {
       sweptMetric.inc(result.expired);
       logger.info({ expired: result.expired }, 'expired stock reservations released');
     }
     return result;
   };
-  // Every replica runs the timer; the advisory lock inside lets only one sweep at a time.
-  const sweep = schedule('reservation-sweep', config.RESERVATION_SWEEP_INTERVAL_MS, () => sweepReservations(), logger);
+  // A run by hand (tests, operators) always asks Postgres which sales are open; the timer mostly asks Redis.
+  const runFlashSaleJobs = (now?: Date) => services.flashAdmissions.run(at('flash-sales', now), { discover: true });
+  // Every replica runs the timers; advisory locks inside let one sweep, and one admitter per sale, at a time.
+  const jobs = [
+    schedule('reservation-sweep', config.RESERVATION_SWEEP_INTERVAL_MS, () => sweepReservations(), logger),
+    schedule('flash-sales', config.FLASH_SALE_TICK_MS, () => services.flashAdmissions.run(at('flash-sales')), logger),
+  ];
 
   const service = await launchSubgraph({
     ...basics,
     db: database,
     typeDefs,
-    resolvers: catalogResolvers,
+    resolvers,
     context: (identity, _req, tags) => createContext(identity, { ...contextDeps, services }, tags),
     internal: internalOperations(contextDeps, services),
-    jobs: [sweep, events.job],
+    jobs: [...jobs, events.job],
     optionalChecks: events.readiness,
     beforeClose: async () => {
       await events.close();
       await backgroundDb.close();
     },
   });
-  return { ...service, sql, sweepReservations, events, relayEvents: () => events.relay.drain() };
+  return { ...service, sql, sweepReservations, runFlashSaleJobs, events, relayEvents: () => events.relay.drain() };
 }

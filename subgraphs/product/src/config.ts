@@ -1,5 +1,5 @@
 /** The product subgraph's configuration, validated once at start-up. */
-import { loadSubgraphConfig, vars, type Env } from '@platform/config';
+import { loadSubgraphConfig, vars, z, type Env } from '@platform/config';
 
 export function loadProductConfig(env: Env = process.env) {
   return loadSubgraphConfig(
@@ -15,6 +15,16 @@ export function loadProductConfig(env: Env = process.env) {
       RESERVATION_SWEEP_INTERVAL_MS: vars.nonNegativeInt.default(30_000),
       /** Checkout keys expired per sweep transaction, so one sweep never holds locks for long. */
       RESERVATION_SWEEP_BATCH_SIZE: vars.positiveInt.max(10_000).default(200),
+      /** How long an admitted flash-sale ticket's purchase token holds its units (never past the sale's end). */
+      FLASH_SALE_TOKEN_TTL_SECONDS: vars.positiveInt.max(3_600).default(120),
+      /** How often each replica runs flash-sale admissions, expiries and ends (0 = never; tests run them by hand). */
+      FLASH_SALE_TICK_MS: vars.nonNegativeInt.default(1_000),
+      /** Token bucket of joinFlashSale per user: tokens per second (fractions allowed, e.g. 0.2 = one every 5 s) and burst. */
+      FLASH_SALE_JOIN_USER_RATE: z.coerce.number().positive().default(1),
+      FLASH_SALE_JOIN_USER_BURST: vars.positiveInt.default(5),
+      /** Token bucket of joinFlashSale for everyone together (what Postgres takes in ticket inserts). */
+      FLASH_SALE_JOIN_GLOBAL_RATE: z.coerce.number().positive().default(20_000),
+      FLASH_SALE_JOIN_GLOBAL_BURST: vars.positiveInt.default(20_000),
     },
     env,
   );

@@ -1,13 +1,23 @@
-/** Serves the product subgraph's internal operations (`contract/index.ts`) for cart and order. */
+/** Serves the product subgraph's internal operations (`contract/`): stock for cart and order, flash-sale pools for order. */
 import { refuse, serveContract, type InternalOperation } from '@platform/server';
 import { loadAvailability, loadProducts } from './cache/catalog-reads.ts';
-import { productContract } from './contract/index.ts';
+import { flashSaleContract, productContract } from './contract/index.ts';
 import { serviceContext, type ContextDeps } from './request-context.ts';
 import type { ProductServices } from './services/index.ts';
 import { CheckoutKeyConflict } from './services/inventory-service.ts';
 
-export function internalOperations(deps: ContextDeps, { inventory }: ProductServices): Record<string, InternalOperation> {
+export function internalOperations(deps: ContextDeps, { inventory, flashRedemptions }: ProductServices): Record<string, InternalOperation> {
   const ctx = (caller: string) => serviceContext(deps, caller);
+  const flash = serveContract(flashSaleContract, {
+    flashRedeem: (input, caller) => flashRedemptions.redeem(ctx(caller.service), input),
+    flashConsume: (input, caller) => flashRedemptions.consume(ctx(caller.service), input),
+    flashRelease: (input, caller) => flashRedemptions.release(ctx(caller.service), input),
+    flashRestock: (input, caller) => flashRedemptions.restock(ctx(caller.service), input),
+  });
+  return { ...flash, ...stock(ctx, deps, inventory) };
+}
+
+function stock(ctx: (caller: string) => ReturnType<typeof serviceContext>, deps: ContextDeps, inventory: ProductServices['inventory']): Record<string, InternalOperation> {
   return serveContract(productContract, {
     async availability({ productIds }) {
       return { items: await loadAvailability(deps.reads, productIds) };

@@ -3,7 +3,7 @@
  * saga holds its lease (`leaseOwner` + `leaseUntil`); every write of progress is fenced on the
  * owner, so a run that lost its lease (it stalled past it and someone took over) cannot write.
  */
-import { Prisma, type Checkout, type CheckoutStatus, type PrismaClient } from '../generated/prisma/client.ts';
+import { Prisma, type Checkout, type CheckoutKind, type CheckoutStatus, type PrismaClient } from '../generated/prisma/client.ts';
 import type { CartLineWire, CheckoutCart } from '@subgraph/cart/contract';
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -44,6 +44,9 @@ export interface SagaState {
   address: AddressValue;
   /** Needed to repeat a charge whose outcome is unknown; dropped when the checkout ends. */
   paymentToken?: string;
+  /** What a flash-sale checkout buys; its purchase token is dropped when the checkout ends. */
+  flash?: { saleId: string; quantity: number; purchaseToken?: string };
+  /** What is bought: the cart's lines, or a flash sale's one redeemed line (then id '' and no coupons). */
   cart?: CartSnapshot;
   quote?: QuoteSnapshot;
   products?: Record<string, { sku: string; name: string }>;
@@ -73,11 +76,11 @@ export function findCheckout(db: Db, userId: string, idempotencyKey: string): Pr
 /** Inserts a checkout leased to `owner`; null when one with this key exists already (a concurrent duplicate won). */
 export async function createCheckout(
   db: Db,
-  data: { userId: string; idempotencyKey: string; fingerprint: string; cartVersion: number; state: SagaState; owner: string; leaseUntil: Date },
+  data: { userId: string; idempotencyKey: string; fingerprint: string; kind: CheckoutKind; cartVersion: number; state: SagaState; owner: string; leaseUntil: Date },
 ): Promise<Checkout | null> {
   try {
     return await db.checkout.create({
-      data: { userId: data.userId, idempotencyKey: data.idempotencyKey, fingerprint: data.fingerprint, cartVersion: data.cartVersion, state: json(data.state), leaseOwner: data.owner, leaseUntil: data.leaseUntil },
+      data: { userId: data.userId, idempotencyKey: data.idempotencyKey, fingerprint: data.fingerprint, kind: data.kind, cartVersion: data.cartVersion, state: json(data.state), leaseOwner: data.owner, leaseUntil: data.leaseUntil },
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return null;

@@ -1,10 +1,12 @@
 /** The order subgraph's services, built once at start-up and shared by every request. */
-import type { TagStore } from '@platform/redis';
+import type { TagStore, TokenBucket } from '@platform/redis';
 import type { PlatformClients } from '../clients/index.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { CheckoutRecovery } from './checkout/recovery.ts';
 import type { FaultPoints } from './checkout/saga.ts';
 import { CheckoutService } from './checkout/service.ts';
+import type { OrderPathBreaker } from './flash-checkout/breaker.ts';
+import { FlashCheckoutService } from './flash-checkout/service.ts';
 import type { PaymentLedger } from './payments/ledger.ts';
 import { OrderService } from './order-service.ts';
 import { WebhookService, type WebhookServiceDeps } from './webhooks/webhook-service.ts';
@@ -15,6 +17,7 @@ export interface OrderServiceSettings {
   recoveryBatchSize: number;
   /** Told the outcome of every checkout request (`Order` or the error's type), for metrics. */
   observeCheckout?: (outcome: string) => void;
+  flash: { breaker: OrderPathBreaker; limits: { perUser: TokenBucket; global: TokenBucket }; observe?: (outcome: string) => void };
 }
 
 export function createOrderServices(
@@ -22,8 +25,10 @@ export function createOrderServices(
   settings: OrderServiceSettings,
 ) {
   const saga = { ...deps, leaseMs: settings.leaseMs };
+  const checkouts = new CheckoutService({ ...saga, waitMs: settings.waitMs, ...(settings.observeCheckout ? { observe: settings.observeCheckout } : {}) });
   return {
-    checkouts: new CheckoutService({ ...saga, waitMs: settings.waitMs, ...(settings.observeCheckout ? { observe: settings.observeCheckout } : {}) }),
+    checkouts,
+    flashCheckouts: new FlashCheckoutService({ checkouts, ...settings.flash }),
     recovery: new CheckoutRecovery({ ...saga, batchSize: settings.recoveryBatchSize }),
     orders: new OrderService(deps),
     webhooks: new WebhookService({ prisma: deps.prisma, ...deps.webhooks }),

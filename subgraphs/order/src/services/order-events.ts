@@ -7,7 +7,7 @@ import type { CartSnapshot } from '../data/checkouts.ts';
 
 const money = (amount: { toString(): string }, currencyCode: string) => ({ amount: new Decimal(amount.toString()).toFixed(2), currencyCode });
 
-/** `order.paid`: written with the order, in its transaction. */
+/** `order.paid`: written with the order, in its transaction. A flash-sale order has no cart (`cartId` null). */
 export function orderPaid(order: Order, cart: CartSnapshot, products: Record<string, { sku: string }>, at: Date): StreamEventRow<'order.paid'> {
   return {
     type: 'order.paid',
@@ -18,7 +18,7 @@ export function orderPaid(order: Order, cart: CartSnapshot, products: Record<str
       number: order.number,
       userId: order.userId,
       checkoutId: order.checkoutId,
-      cartId: cart.id,
+      cartId: cart.id === '' ? null : cart.id,
       total: money(order.total, order.currencyCode),
       couponCodes: order.couponCodes,
       lines: cart.lines.map((l) => ({ productId: l.productId, sku: products[l.productId]?.sku ?? '', quantity: l.quantity, unitPrice: money(l.unitPrice, l.currencyCode) })),

@@ -4,6 +4,7 @@ import { ordersTag } from '../cache/tags.ts';
 import type { Checkout, Order, PrismaClient } from '../generated/prisma/client.ts';
 import type { PlatformClients } from '../clients/index.ts';
 import type { RequestContext } from '../request-context.ts';
+import { goodsOf } from './checkout/goods/index.ts';
 import { cancelRefundKey, checkoutKey } from './checkout/keys.ts';
 import type { PaymentLedger } from './payments/ledger.ts';
 import { insertStreamEvents } from '../data/stream-outbox.ts';
@@ -16,13 +17,12 @@ export interface ReversalDeps {
   tags: TagStore;
 }
 
-/** Refunds, restocks and un-redeems an order, then marks it CANCELLED; idempotent (also used by checkout when stock vanished after the charge). */
+/** Refunds, restocks (cart stock or the flash-sale pool) and un-redeems an order, then marks it CANCELLED; idempotent (also used by checkout when its goods vanished after the charge). */
 export async function revertOrder(deps: ReversalDeps, ctx: RequestContext, order: Order, checkout: Checkout): Promise<Order> {
   const key = checkoutKey(checkout);
   const charge = await deps.prisma.payment.findFirst({ where: { orderId: order.id, kind: 'CHARGE' } });
   if (charge) await deps.ledger.refund(charge, cancelRefundKey(order.id));
-  const restock = await deps.clients.product.restock({ checkoutKey: key });
-  if (!restock.ok) throw new Error(`order ${order.id}: its stock cannot be returned (reservations are ${restock.status})`);
+  await goodsOf(checkout).restock(deps.clients, checkout);
   await deps.clients.pricing.reverseRedemptions({ checkoutKey: key });
   const cancelledAt = ctx.clock();
   await deps.prisma.$transaction(async (tx) => {

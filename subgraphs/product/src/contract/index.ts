@@ -77,3 +77,6 @@ export type ProductClient = ContractClient<Ops>;
 
 /** A client of the product subgraph's internal operations. */
 export const productClient = (options: Omit<InternalClientOptions, 'service'>): ProductClient => createContractClient(productContract, options);
+
+export * from './flash-sales.ts';
+export * from './flash-sale-events.ts';

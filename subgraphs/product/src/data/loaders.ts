@@ -3,15 +3,19 @@ import DataLoader from 'dataloader';
 import type { CacheTags } from '@platform/server';
 import type { Category, Product } from '../generated/prisma/client.ts';
 import { loadAvailability, loadCategories, loadProducts, type AvailabilityRow, type CatalogReads } from '../cache/catalog-reads.ts';
+import type { SaleCache } from '../cache/flash-sales.ts';
+import type { SaleRow } from './flash-sales.ts';
 import { alignById } from './products.ts';
 
-export function createLoaders(reads: CatalogReads, tags: CacheTags | null = null) {
+export function createLoaders(reads: CatalogReads, sales: SaleCache, tags: CacheTags | null = null) {
   let categories: Promise<Category[]> | undefined;
   const allCategories = () => (categories ??= loadCategories(reads, tags));
   return {
     product: new DataLoader<string, Product | null>((ids) => loadProducts(reads, ids, tags)),
     category: new DataLoader<string, Category | null>(async (ids) => alignById(ids, await allCategories(), (c) => c.id)),
     availability: new DataLoader<string, AvailabilityRow>((ids) => loadAvailability(reads, ids, tags)),
+    /** Flash sales, at most a second old (`cache/flash-sales.ts`). */
+    flashSale: new DataLoader<string, SaleRow | null>((ids) => sales.load(ids)),
     /** The category tree, read once per request. */
     categories: allCategories,
   };

@@ -11,7 +11,7 @@ import type { KeyOutcome, ReserveOutcome, StockLine } from '../contract/index.ts
 import type { RequestContext } from '../request-context.ts';
 import type { TagStore } from '@platform/redis';
 import type { CatalogCache } from '../cache/catalog-cache.ts';
-import { ANY_STOCK_TAG, stockTag } from '../cache/tags.ts';
+import { stockChanged } from '../cache/stock-changes.ts';
 import {
   activateReservations,
   applyStockChanges,
@@ -89,7 +89,7 @@ export class InventoryService {
 
   /** Drops the changed products' cached availability and bumps their cache tags, before anyone is answered. */
   private async afterCommit(productIds: readonly string[]): Promise<void> {
-    await Promise.all([this.deps.cache.availability.invalidate(productIds), this.deps.tags.bump([...productIds.map(stockTag), ANY_STOCK_TAG])]);
+    await stockChanged(this.deps, productIds);
   }
 
   /**

@@ -10,7 +10,6 @@ import { InvalidAddress, type AddressField } from './errors.ts';
 
 export type { AddressValue };
 
-
 export interface CheckoutInputValue {
   idempotencyKey: string;
   expectedCartVersion: number;
@@ -34,7 +33,7 @@ const LIMITS: Record<Exclude<AddressField, 'country'>, { label: string; max: num
 };
 
 /** Refuses a malformed key or token (client bugs, not business outcomes). */
-export function assertWellFormed(input: CheckoutInputValue): void {
+export function assertWellFormed(input: Pick<CheckoutInputValue, 'idempotencyKey' | 'paymentToken'>): void {
   if (!IDEMPOTENCY_KEY.test(input.idempotencyKey)) throw badUserInput('`idempotencyKey` must be 1 to 128 printable ASCII characters.', { field: 'idempotencyKey' });
   if (!PAYMENT_TOKEN.test(input.paymentToken)) throw badUserInput('`paymentToken` must be 1 to 200 printable ASCII characters.', { field: 'paymentToken' });
 }

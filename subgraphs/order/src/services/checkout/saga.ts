@@ -2,14 +2,18 @@
  * The checkout saga. Steps, each idempotent under the checkout's keys, with the progress
  * written to the Checkout row (status + state) after each, so any run can resume it:
  *
- *   STARTED   1 read the cart at the expected version   2 validate the address   3 reserve stock
+ *   STARTED   1 capture the goods (the cart at the expected version)   2 validate the address
+ *             3 hold the goods (reserve stock, or redeem a flash-sale purchase token)
  *   RESERVED  4 quote from the captured prices and redeem the coupons
  *   PRICED    5 charge the total
  *   CHARGED   6 write the order with line snapshots (one transaction)
- *   ORDERED   7 consume the reservations   8 mark the cart checked out   -> COMPLETED
+ *   ORDERED   7 consume what was held   8 after the order (mark the cart checked out)   -> COMPLETED
+ *
+ * Steps 1, 3, 7, 8 and giving goods back depend on what is bought (`goods/`, by the row's
+ * kind); everything else is shared by cart and flash-sale checkouts.
  *
  * An expected failure (a typed outcome) before the charge is compensated at once: release the
- * stock, reverse the redemptions, settle any charge (refund it), then FAILED with the outcome.
+ * goods, reverse the redemptions, settle any charge (refund it), then FAILED with the outcome.
  * Once CHARGED the saga only goes forward: a charge never stands without an order. A run that
  * dies keeps its lease until it lapses; then a retry with the same key resumes it, or the
  * recovery sweep finishes it (from CHARGED on) or compensates it (before).
@@ -26,7 +30,8 @@ import { insertStreamEvents } from '../../data/stream-outbox.ts';
 import { orderPaid } from '../order-events.ts';
 import type { PaymentLedger } from '../payments/ledger.ts';
 import { revertOrder } from '../order-reversal.ts';
-import { CartVersionMismatch, CouponUnavailable, EmptyCart, InvalidAddress, OutOfStock, PaymentDeclined, PaymentUnavailable, type CheckoutUserError } from './errors.ts';
+import { CouponUnavailable, InvalidAddress, PaymentDeclined, PaymentUnavailable, type CheckoutUserError } from './errors.ts';
+import { goodsOf, type Goods, type GoodsRun } from './goods/index.ts';
 import { addressProblem } from './input.ts';
 import { chargeKey, checkoutKey } from './keys.ts';
 
@@ -65,6 +70,7 @@ export class CheckoutSaga {
   private readonly undo: { stock: boolean; coupons: boolean; payment: boolean };
   /** The charge's Payment row, once step 5 has it (a resumed run looks it up). */
   private chargeId: string | undefined;
+  private readonly goods: Goods;
 
   constructor(
     private readonly deps: SagaDeps,
@@ -75,6 +81,7 @@ export class CheckoutSaga {
     mode: 'fresh' | 'resumed',
   ) {
     this.state = structuredClone(stateOf(row));
+    this.goods = goodsOf(row);
     const resumed = mode === 'resumed';
     this.undo = { stock: resumed, coupons: resumed, payment: resumed };
   }
@@ -99,14 +106,14 @@ export class CheckoutSaga {
   private async forward(): Promise<StoredResult> {
     if (this.row.status === 'STARTED') {
       // Steps 1 and 2 only read, so both are asked at once; the cart's outcome comes first.
-      const [badCart, badAddress] = await Promise.all([this.readCart(), this.checkAddress()]);
+      const [badCart, badAddress] = await Promise.all([this.goods.capture(this.goodsRun()), this.checkAddress()]);
       if (badCart) return this.fail(badCart);
       await this.step('cart');
       if (badAddress) return this.fail(badAddress);
       await this.step('address');
       const shortage = await this.reserve();
       if (shortage) return this.fail(shortage);
-      await this.save({ status: 'RESERVED', cartId: this.cart().id });
+      await this.save({ status: 'RESERVED', ...(this.row.kind === 'CART' ? { cartId: this.cart().id } : {}) });
       await this.step('reserve');
     }
     if (this.row.status === 'RESERVED') {
@@ -128,7 +135,7 @@ export class CheckoutSaga {
       const vanished = await this.consume();
       if (vanished) return this.cancelPlacedOrder(vanished);
       await this.step('consume');
-      await this.markCheckedOut();
+      await this.goods.afterOrder(this.goodsRun());
       await this.step('markCheckedOut');
       const result: StoredResult = { kind: 'order', orderId: this.row.orderId! };
       await this.finish('COMPLETED', result);
@@ -141,25 +148,6 @@ export class CheckoutSaga {
 
   // --- steps -------------------------------------------------------------------------------
 
-  /**
-   * 1: the cart at the expected version, with active lines, captured once: it is recorded with
-   * the reservation, and every later step and a resumed run use this snapshot.
-   */
-  private async readCart(): Promise<CheckoutUserError | undefined> {
-    if (this.state.cart) return undefined;
-    const { cart } = await this.deps.clients.cart.cartForCheckout({ userId: this.row.userId });
-    if (cart && cart.version !== this.row.cartVersion) return new CartVersionMismatch(cart.version);
-    const lines = cart?.lines.filter((l) => !l.savedForLater) ?? [];
-    if (!cart || lines.length === 0) return new EmptyCart();
-    this.state.cart = {
-      id: cart.id,
-      version: cart.version,
-      couponCodes: cart.couponCodes,
-      lines: lines.map((l) => ({ productId: l.productId, options: l.options, quantity: l.quantity, unitPrice: l.unitPrice, currencyCode: l.currencyCode })),
-    };
-    return undefined;
-  }
-
   /** 2: required fields and limits, and a country the pricing tables know. */
   private async checkAddress(): Promise<CheckoutUserError | undefined> {
     const { address } = this.state;
@@ -169,14 +157,12 @@ export class CheckoutSaga {
     return undefined;
   }
 
-  /** 3: every line or none; a shortage names every short line. */
+  /** 3: hold the goods under this attempt's key; a refusal holds nothing. */
   private async reserve(): Promise<CheckoutUserError | undefined> {
     this.undo.stock = true;
-    const result = await this.deps.clients.product.reserve({ checkoutKey: checkoutKey(this.row), lines: this.stockLines() });
-    if (result.ok) return undefined;
-    // All or nothing: a refused reservation leaves nothing held under this key.
-    this.undo.stock = false;
-    return new OutOfStock(result.shortages);
+    const refused = await this.goods.hold(this.goodsRun());
+    if (refused) this.undo.stock = false;
+    return refused;
   }
 
   /** 4: the final cost from the captured prices, shipping to the address; the coupons that discount it are redeemed. */
@@ -253,27 +239,9 @@ export class CheckoutSaga {
     await this.deps.tags.bump([ordersTag(this.row.userId)]);
   }
 
-  /**
-   * 7: the held stock leaves the warehouse. A reservation that lapsed meanwhile (a saga stalled
-   * past its expiry) is taken again; when the stock is gone, the shortage is returned.
-   */
-  private async consume(): Promise<OutOfStock | undefined> {
-    const { product } = this.deps.clients;
-    const key = checkoutKey(this.row);
-    let result = await product.consume({ checkoutKey: key });
-    if (!result.ok && (result.status === 'EXPIRED' || result.status === 'RELEASED')) {
-      const again = await product.reserve({ checkoutKey: key, lines: this.stockLines() });
-      if (!again.ok) return new OutOfStock(again.shortages);
-      result = await product.consume({ checkoutKey: key });
-    }
-    if (!result.ok) throw new Error(`checkout ${this.row.id}: its reservation cannot be consumed (${result.status})`);
-    return undefined;
-  }
-
-  /** 8: empty the cart, if it is still as checkout read it; a cart changed meanwhile keeps its lines. */
-  private async markCheckedOut(): Promise<void> {
-    const result = await this.deps.clients.cart.markCheckedOut({ userId: this.row.userId, expectedVersion: this.cart().version, checkoutId: this.row.id });
-    if (!result.ok) this.ctx.logger.warn({ checkoutId: this.row.id, currentVersion: result.currentVersion }, 'cart changed during checkout; it keeps its lines');
+  /** 7: what was held is sold; an outcome when it vanished meanwhile. */
+  private consume(): Promise<CheckoutUserError | undefined> {
+    return this.goods.consume(this.goodsRun());
   }
 
   // --- endings -----------------------------------------------------------------------------
@@ -291,15 +259,15 @@ export class CheckoutSaga {
     const { clients, ledger } = this.deps;
     const key = checkoutKey(this.row);
     // Stock first: other buyers are waiting for it.
-    if (this.undo.stock) await clients.product.release({ checkoutKey: key });
+    if (this.undo.stock) await this.goods.release(this.goodsRun(), result);
     if (this.undo.coupons) await clients.pricing.reverseRedemptions({ checkoutKey: key });
     if (this.undo.payment) await ledger.settleUnordered(this.row.id, this.state.paymentToken);
     await this.finish('FAILED', result);
     return result;
   }
 
-  /** The stock of a paid order vanished before it was consumed: cancel the order (refund) and tell the buyer. */
-  private async cancelPlacedOrder(shortage: OutOfStock): Promise<StoredResult> {
+  /** The goods of a paid order vanished before they were consumed: cancel the order (refund) and tell the buyer. */
+  private async cancelPlacedOrder(shortage: CheckoutUserError): Promise<StoredResult> {
     const { prisma } = this.deps;
     const order = await prisma.order.findUniqueOrThrow({ where: { id: this.row.orderId! } });
     await revertOrder(this.deps, this.ctx, order, this.row);
@@ -330,8 +298,8 @@ export class CheckoutSaga {
     return this.state.cart;
   }
 
-  private stockLines() {
-    return this.cart().lines.map((l) => ({ productId: l.productId, quantity: l.quantity }));
+  private goodsRun(): GoodsRun {
+    return { row: this.row, state: this.state, clients: this.deps.clients, ctx: this.ctx };
   }
 
   private leaseUntil() {
@@ -348,7 +316,9 @@ export class CheckoutSaga {
   }
 
   private async finish(status: 'COMPLETED' | 'FAILED', result: StoredResult | null): Promise<void> {
-    const { paymentToken: _dropped, ...state } = this.state;
+    // Tokens are kept only while a retry may need them.
+    const { paymentToken: _dropped, flash, ...rest } = this.state;
+    const state: SagaState = flash ? { ...rest, flash: { saleId: flash.saleId, quantity: flash.quantity } } : rest;
     await finishCheckout(this.deps.prisma, this.row.id, this.owner, status, result, state);
     this.row.status = status;
   }

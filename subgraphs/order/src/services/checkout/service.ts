@@ -9,9 +9,9 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, publicError } from '@platform/errors';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Order } from '../../generated/prisma/client.ts';
+import type { CheckoutKind, Order } from '../../generated/prisma/client.ts';
 import { createCheckout, findCheckout, restartAbandoned, resultOf, takeOverLease, type Checkout, type SagaState, type StoredResult } from '../../data/checkouts.ts';
-import { IdempotencyKeyReused, reviveCheckoutError, type CheckoutUserError } from './errors.ts';
+import { CART_OUTCOMES, IdempotencyKeyReused, outcomeAmong, reviveCheckoutError, type CartCheckoutError, type CheckoutUserError } from './errors.ts';
 import { assertWellFormed, fingerprint, normalizeAddress, type CheckoutInputValue } from './input.ts';
 import { requireUser, type RequestContext } from '../../request-context.ts';
 import { CheckoutSaga, type SagaDeps } from './saga.ts';
@@ -31,6 +31,22 @@ export interface CheckoutServiceDeps extends SagaDeps {
 export const checkoutStillRunning = (retryAfterSeconds: number) =>
   publicError(ErrorCode.SERVICE_UNAVAILABLE, `Your checkout is still in progress; retry with the same idempotency key in ${retryAfterSeconds} s.`, { retryAfterSeconds, reason: 'CHECKOUT_IN_PROGRESS' });
 
+/** True for the error of `checkoutStillRunning`. */
+export const isCheckoutStillRunning = (error: unknown): boolean =>
+  error instanceof Error && 'extensions' in error && (error as { extensions?: Record<string, unknown> }).extensions?.reason === 'CHECKOUT_IN_PROGRESS';
+
+/** One checkout as the saga runs it: what the key is bound to, what is bought, and where the saga starts. */
+export interface CheckoutRequest {
+  idempotencyKey: string;
+  /** What the key is bound to (a digest of the input): the same key with another input is `IdempotencyKeyReused`. */
+  fingerprint: string;
+  kind: CheckoutKind;
+  /** The cart version checkout expects (0 when no cart is read). */
+  cartVersion: number;
+  /** The saga's starting state (address, tokens, what is bought). */
+  state: SagaState;
+}
+
 export class CheckoutService {
   /** Sagas this process is running, so duplicates here await them instead of polling. */
   private readonly running = new Map<string, Promise<StoredResult>>();
@@ -41,40 +57,48 @@ export class CheckoutService {
    * Checks the signed-in caller's cart out (see the module comment): the order, or the typed
    * reason there is none. Once per key: never two orders or two charges for one key.
    */
-  async checkout(ctx: RequestContext, input: CheckoutInputValue): Promise<Order | CheckoutUserError> {
+  async checkout(ctx: RequestContext, input: CheckoutInputValue): Promise<Order | CartCheckoutError> {
     const userId = requireUser(ctx, 'Sign in to check out.');
     assertWellFormed(input);
-    const outcome = await this.outcome(ctx, userId, input, fingerprint(input));
-    if (outcome instanceof IdempotencyKeyReused || outcome.kind === 'error') {
-      const refused = outcome instanceof IdempotencyKeyReused ? outcome : reviveCheckoutError(outcome.error);
-      this.deps.observe?.(refused.__typename);
-      return refused;
-    }
-    this.deps.observe?.('Order');
+    const request: CheckoutRequest = { idempotencyKey: input.idempotencyKey, fingerprint: fingerprint(input), kind: 'CART', cartVersion: input.expectedCartVersion, state: initialState(input) };
+    const result = await this.place(ctx, userId, request);
+    this.deps.observe?.('__typename' in result ? result.__typename : 'Order');
+    return '__typename' in result ? outcomeAmong(result, CART_OUTCOMES) : result;
+  }
+
+  /**
+   * Runs one checkout of `userId` (any kind) once per idempotency key, as described above:
+   * the order, or the typed reason there is none, replayed for a repeated key.
+   */
+  async place(ctx: RequestContext, userId: string, request: CheckoutRequest): Promise<Order | CheckoutUserError> {
+    const outcome = await this.outcome(ctx, userId, request);
+    if (outcome instanceof IdempotencyKeyReused) return outcome;
+    if (outcome.kind === 'error') return reviveCheckoutError(outcome.error);
     return this.deps.prisma.order.findUniqueOrThrow({ where: { id: outcome.orderId } });
   }
 
-  private async outcome(ctx: RequestContext, userId: string, input: CheckoutInputValue, print: string): Promise<StoredResult | IdempotencyKeyReused> {
+  private async outcome(ctx: RequestContext, userId: string, request: CheckoutRequest): Promise<StoredResult | IdempotencyKeyReused> {
+    const { idempotencyKey, fingerprint: print } = request;
     const { prisma } = this.deps;
     const giveUpAt = Date.now() + this.deps.waitMs;
     // A new key is the common case: insert first, and look the key up only when it exists.
     for (let pause = 10, insert = true; ; pause = Math.min(pause * 2, 250)) {
       const owner = randomUUID();
       if (insert) {
-        const created = await createCheckout(prisma, { userId, idempotencyKey: input.idempotencyKey, fingerprint: print, cartVersion: input.expectedCartVersion, state: initialState(input), owner, leaseUntil: this.leaseUntil(ctx) });
+        const created = await createCheckout(prisma, { userId, idempotencyKey, fingerprint: print, kind: request.kind, cartVersion: request.cartVersion, state: request.state, owner, leaseUntil: this.leaseUntil(ctx) });
         if (created) return this.runSaga(ctx, created, owner, 'fresh');
       }
-      const row = await findCheckout(prisma, userId, input.idempotencyKey);
+      const row = await findCheckout(prisma, userId, idempotencyKey);
       insert = !row;
       if (!row) continue;
-      if (row.fingerprint !== print) return new IdempotencyKeyReused(input.idempotencyKey);
+      if (row.fingerprint !== print) return new IdempotencyKeyReused(idempotencyKey);
       const ended = resultOf(row);
       if (ended && (row.status === 'COMPLETED' || row.status === 'FAILED')) return ended;
       const local = this.running.get(row.id);
       if (local) return local;
       const mine =
         row.status === 'FAILED'
-          ? await restartAbandoned(prisma, row.id, initialState(input), owner, this.leaseUntil(ctx))
+          ? await restartAbandoned(prisma, row.id, request.state, owner, this.leaseUntil(ctx))
           : await takeOverLease(prisma, row.id, owner, ctx.clock(), this.leaseUntil(ctx));
       if (mine) return this.runSaga(ctx, mine, owner, row.status === 'FAILED' ? 'fresh' : 'resumed');
       if (Date.now() > giveUpAt) throw checkoutStillRunning(Math.max(1, Math.ceil(((row.leaseUntil?.getTime() ?? 0) - ctx.clock().getTime()) / 1000)));
