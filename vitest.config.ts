@@ -3,12 +3,17 @@
  * on real Postgres and Redis; each file starts its own isolated stack). The e2e global setup
  * (`e2e/support`) builds the template database once.
  */
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// The SDK from source inside the repository (its package exports point at the built dist/).
+const resolve = { alias: { '@cart-platform/sdk': fileURLToPath(new URL('./packages/sdk/src/index.ts', import.meta.url)) } };
 
 export default defineConfig({
   test: {
     projects: [
       {
+        resolve,
         test: {
           name: 'unit',
           // Unit tests run first, then the end-to-end files with their own worker limit.
@@ -19,10 +24,11 @@ export default defineConfig({
         },
       },
       {
+        resolve,
         test: {
           name: 'e2e',
           sequence: { groupOrder: 1 },
-          include: ['gateway/test/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts', 'e2e/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['gateway/test/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts', 'e2e/**/*.test.ts', 'storefront/test/**/*.test.ts', 'test/**/*.test.ts'],
           globalSetup: ['e2e/support/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 120_000,
