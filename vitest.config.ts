@@ -29,7 +29,7 @@ export default defineConfig({
           name: 'e2e',
           sequence: { groupOrder: 1 },
           include: ['gateway/test/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts', 'e2e/**/*.test.ts', 'storefront/test/**/*.test.ts', 'test/**/*.test.ts'],
-          globalSetup: ['e2e/support/global-setup.ts'],
+          globalSetup: ['e2e/support/global-setup.ts', 'storefront/test/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 120_000,
           // Two cores: a few stacks at a time keep Postgres and the CPU from thrashing.
