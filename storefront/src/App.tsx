@@ -19,7 +19,7 @@ interface MergeReport {
   lines: { productId: string; name: string; outcome: Merge['outcomes'][number]['outcome']; quantity: number }[];
 }
 
-const OUTCOME_TEXT = { ADDED: 'added', COMBINED: 'combined with your cart', CAPPED: 'capped at what is in stock', DROPPED_UNAVAILABLE: 'dropped: no longer available' } as const;
+const OUTCOME_TEXT = { ADDED: 'added', COMBINED: 'combined with your cart', CAPPED: 'capped at 999, the most one line holds', DROPPED_UNAVAILABLE: 'dropped: no longer available' } as const;
 const STATUS_TEXT: Record<LiveStatus, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', closed: 'Offline' };
 
 function useHashRoute(): string[] {
@@ -121,7 +121,7 @@ export function App({ config }: { config: StoreConfig }) {
           </a>
           {user && <a href="#/orders">Orders</a>}
         </nav>
-        <span className={`live ${live.status}`} data-testid="live-status" title={live.cart ? `cart version ${live.cart.version}` : undefined}>
+        <span className={`live ${live.status}`} data-testid="live-status" data-ready={live.ready && live.status === 'live'} title={live.cart ? `cart version ${live.cart.version}` : undefined}>
           {STATUS_TEXT[live.status]}
           {live.cart ? ` · v${live.cart.version}` : ''}
         </span>

@@ -9,25 +9,40 @@ export interface LiveCartState {
   /** undefined while loading; null when the caller has no cart yet. */
   cart: LiveCart | null | undefined;
   status: LiveStatus;
+  /** True once the subscription is established and settled (every change from now on arrives live). */
+  ready: boolean;
   refresh(): Promise<void>;
 }
 
 export function useLiveCart(client: CartClient, enabled: boolean): LiveCartState {
   const [cart, setCart] = useState<LiveCart | null | undefined>(undefined);
   const [status, setStatus] = useState<LiveStatus>('connecting');
+  const [ready, setReady] = useState(false);
   const subscription = useRef<CartSubscription | undefined>(undefined);
 
   useEffect(() => {
     if (!enabled) return;
+    // A replaced subscription (the shopper signed in) may still report while it closes: ignore it.
+    let active = true;
     setCart(undefined);
-    const sync = client.subscribeToCart((update) => setCart(update.cart), { onStatus: setStatus, onError: (error) => console.warn('live cart sync:', error) });
+    setStatus('connecting');
+    setReady(false);
+    const sync = client.subscribeToCart((update) => active && setCart(update.cart), {
+      onStatus: (next) => active && setStatus(next),
+      onError: (error) => active && console.warn('live cart sync:', error),
+    });
+    sync.ready.then(
+      () => active && setReady(true),
+      () => undefined,
+    );
     subscription.current = sync;
     return () => {
+      active = false;
       subscription.current = undefined;
       void sync.unsubscribe();
     };
   }, [client, enabled]);
 
   const refresh = useCallback(() => subscription.current?.refresh() ?? Promise.resolve(), []);
-  return { cart, status, refresh };
+  return { cart, status, ready, refresh };
 }

@@ -63,7 +63,7 @@ export async function startShop(options: StackOptions = {}): Promise<Shop> {
         const page = await context.newPage();
         watchForPageErrors(page);
         await page.goto(target.url);
-        await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 10_000 }).toMatch(/^Live/);
+        await waitForLiveSync(page);
         return page;
       },
       async stop() {
@@ -97,12 +97,32 @@ export function expectNoPageErrors(page: Page): void {
 /** The texts of every element matching `testId`, in page order. */
 export const texts = (page: Page, testId: string): Promise<string[]> => page.getByTestId(testId).allInnerTexts();
 
-/** Signs the page's shopper in with the demo login and waits for the live cart of the user. */
+/** Waits until the page's live cart sync is established and settled (the SDK's `ready`). */
+export async function waitForLiveSync(page: Page): Promise<void> {
+  await expect.poll(() => page.getByTestId('live-status').getAttribute('data-ready'), { timeout: 10_000 }).toBe('true');
+}
+
+/** Signs the page's shopper in with the demo login and waits for the user's live cart sync. */
 export async function signIn(page: Page, name: string): Promise<void> {
   await page.getByLabel('Your name').fill(name);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect.poll(() => page.getByTestId('signed-in-as').textContent().catch(() => null), { timeout: 10_000 }).toBe(name);
-  await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 10_000 }).toMatch(/^Live/);
+  await waitForLiveSync(page);
+}
+
+/**
+ * When the browser received the answer to the next `operationName` request of `page` (epoch
+ * ms, from the browser's own network timing), whatever persisted-query round trips it took.
+ */
+export async function answeredAt(page: Page, operationName: string): Promise<number> {
+  const response = await page.waitForResponse(async (r) => {
+    if (r.request().postDataJSON()?.operationName !== operationName) return false;
+    const body = (await r.json().catch(() => undefined)) as { data?: unknown } | undefined;
+    return body?.data !== undefined && body.data !== null;
+  });
+  await response.finished();
+  const timing = response.request().timing();
+  return timing.startTime + timing.responseEnd;
 }
 
 /** The identity the page keeps (guest or user token), to check the cart through the API. */
