@@ -1,9 +1,11 @@
 /**
- * Runs before the tests: the test Postgres and Redis must answer, or we stop here with the
- * command that starts them instead of letting every test time out.
+ * Runs before the tests: the test Postgres and Redis must answer, and the storefront's browser
+ * tests need Chromium, or we stop here with the command that fixes it instead of letting every
+ * test time out.
  *
  *   TEST_DATABASE_URL  default postgresql://postgres@127.0.0.1:5432/postgres
  *   TEST_REDIS_URL     default redis://127.0.0.1:6379
+ *   CHROMIUM_PATH      default /usr/bin/chromium (Debian's package)
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -12,10 +14,13 @@ import { probePostgres, probeRedis, redact } from './start/probes.ts';
 const pgUrl = process.env.TEST_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 
-const [postgres, redis] = await Promise.all([probePostgres(pgUrl, 3_000), probeRedis(redisUrl, 3_000)]);
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-if (postgres.ok && redis.ok) {
-  console.log(`preflight: Postgres (${redact(pgUrl)}) and Redis (${redact(redisUrl)}) answer`);
+const [postgres, redis] = await Promise.all([probePostgres(pgUrl, 3_000), probeRedis(redisUrl, 3_000)]);
+const chromium = existsSync(chromiumPath);
+
+if (postgres.ok && redis.ok && chromium) {
+  console.log(`preflight: Postgres (${redact(pgUrl)}) and Redis (${redact(redisUrl)}) answer; Chromium at ${chromiumPath}`);
   process.exit(0);
 }
 
@@ -56,8 +61,12 @@ if (!redis.ok) {
 }
 const somethingDown = (!postgres.ok && !loginRefused) || !redis.ok;
 if (somethingDown) fixes.push(`${fixes.length ? 'or, with Docker: ' : ''}docker compose up -d postgres redis`);
+if (!chromium) {
+  lines.push(`Chromium is not at ${chromiumPath} (the storefront's browser tests drive it; \`npx playwright install\` cannot download one here)`);
+  fixes.push('apt-get install -y chromium   (Debian; or set CHROMIUM_PATH to a Chromium or Chrome binary)');
+}
 
-console.error(`preflight: the tests need a real Postgres and Redis.`);
+console.error(`preflight: the tests need a real Postgres and Redis, and Chromium.`);
 for (const line of lines) console.error(`  DOWN  ${line}`);
 console.error(`Fix:`);
 for (const fix of fixes) console.error(`  ${fix}`);
