@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddCartLineDocument, LiveCartDocument, OrdersDocument } from '@platform/client';
 import { createProduct, expectType, setStock, type FixtureProduct } from '@platform/testing';
-import { expectNoPageErrors, signIn, startShop, storedIdentity, texts, type Shop } from './support.ts';
+import { eventually, expectNoPageErrors, signIn, startShop, storedIdentity, texts, type Shop } from './support.ts';
 
 let shop: Shop;
 let fresh: FixtureProduct;
@@ -32,12 +32,12 @@ const demoUser = (name: string) => ({ user: `demo-${name}` });
 async function addFromCatalog(page: Page, name: string): Promise<void> {
   await page.getByLabel('Search products').fill(name);
   await page.getByRole('button', { name: 'Search' }).click();
-  await expect.poll(() => texts(page, 'product-name')).toEqual([name]);
+  await eventually(() => texts(page, 'product-name')).toEqual([name]);
   await page.getByRole('button', { name: 'Add to cart' }).click();
-  await expect.poll(() => page.getByTestId('notice').textContent()).toContain(`Added ${name} to your cart.`);
+  await eventually(() => page.getByTestId('notice').textContent()).toContain(`Added ${name} to your cart.`);
 }
 
-describe('guest to user', () => {
+describe('guest to user', { timeout: 120_000 }, () => {
   it('signing in merges the guest cart and shows ADDED, COMBINED, CAPPED and DROPPED_UNAVAILABLE per line', async () => {
     // The user already has a cart from another device: a bottle, and 990 stickers.
     const user = demoUser('merger');
@@ -50,12 +50,12 @@ describe('guest to user', () => {
     await page.getByTestId('cart-link').click();
     await page.getByLabel(`Quantity of ${bulk.name}`).fill('20');
     await page.getByLabel(`Quantity of ${bulk.name}`).press('Enter');
-    await expect.poll(() => page.getByTestId('cart-count').textContent()).toBe('23');
+    await eventually(() => page.getByTestId('cart-count').textContent()).toBe('23');
     await setStock(shop.stack, vanishing.id, 0); // sold out elsewhere before the guest signs in
 
     await signIn(page, 'merger');
     const outcomes = page.getByTestId('merge-outcome');
-    await expect.poll(() => outcomes.count()).toBe(4);
+    await eventually(() => outcomes.count()).toBe(4);
     const shown = await outcomes.evaluateAll((items) => items.map((li) => [li.getAttribute('data-outcome'), li.textContent]));
     expect(shown).toEqual([
       ['ADDED', `${fresh.name}: added (1)`],
@@ -64,7 +64,7 @@ describe('guest to user', () => {
       ['DROPPED_UNAVAILABLE', `${vanishing.name}: dropped: no longer available (0)`],
     ]);
     expect((await storedIdentity(page)).kind).toBe('user');
-    await expect.poll(async () => (await texts(page, 'line-name')).sort()).toEqual([shared.name, bulk.name, fresh.name].sort());
+    await eventually(async () => (await texts(page, 'line-name')).sort()).toEqual([shared.name, bulk.name, fresh.name].sort());
     const { cart } = await shop.stack.data(LiveCartDocument, {}, user);
     expect(cart?.lines.map((l) => [l.product.name, l.quantity]).sort()).toEqual(
       [
@@ -77,33 +77,33 @@ describe('guest to user', () => {
   });
 });
 
-describe('checkout and orders', () => {
+describe('checkout and orders', { timeout: 120_000 }, () => {
   it('a declined card shows why and keeps the cart; tok_ok places the order at the shown total, empties the cart and lists it in the order history', async () => {
     const page = await shop.visit();
     await signIn(page, 'buyer');
     await addFromCatalog(page, fresh.name);
     await addFromCatalog(page, shared.name);
     await page.getByTestId('cart-link').click();
-    await expect.poll(() => texts(page, 'line-name')).toEqual([fresh.name, shared.name]);
+    await eventually(() => texts(page, 'line-name')).toEqual([fresh.name, shared.name]);
     const total = await page.getByTestId('cost-total').textContent();
     await page.getByRole('link', { name: 'Checkout' }).click();
 
     await page.getByLabel('Test card: declined').check();
     await page.getByRole('button', { name: 'Place order' }).click();
-    await expect.poll(() => page.getByTestId('checkout-problem').textContent()).toMatch(/declined/i);
+    await eventually(() => page.getByTestId('checkout-problem').textContent()).toMatch(/declined/i);
     expect(await page.getByTestId('cart-count').textContent()).toBe('2');
     expect((await shop.stack.data(OrdersDocument, {}, demoUser('buyer'))).orders.totalCount).toBe(0);
 
     await page.getByLabel('Test card: approved').check();
     await page.getByRole('button', { name: 'Place order' }).click();
-    await expect.poll(() => page.getByTestId('order-detail').isVisible()).toBe(true);
+    await eventually(() => page.getByTestId('order-detail').isVisible()).toBe(true);
     expect(await texts(page, 'order-line')).toEqual([`1 × ${fresh.name} at SGD 40.00 = SGD 40.00`, `1 × ${shared.name} at SGD 12.00 = SGD 12.00`]);
     expect(await page.getByTestId('order-total').textContent()).toContain(`Total ${total}, paid`);
-    await expect.poll(() => page.getByTestId('cart-count').textContent()).toBe('0');
+    await eventually(() => page.getByTestId('cart-count').textContent()).toBe('0');
 
     const { orders } = await shop.stack.data(OrdersDocument, {}, demoUser('buyer'));
     expect(orders.totalCount).toBe(1);
-    await expect.poll(() => texts(page, 'order-row')).toEqual([expect.stringContaining(orders.edges[0]!.node.number)]);
+    await eventually(() => texts(page, 'order-row')).toEqual([expect.stringContaining(orders.edges[0]!.node.number)]);
     expect(await page.getByTestId('notice').textContent()).toContain(`Order ${orders.edges[0]!.node.number} placed`);
     expectNoPageErrors(page);
   });

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CategoriesDocument, LiveCartDocument, ShippingCountriesDocument, StoreProductsDocument } from '@platform/client';
 import { createProduct, setPrice, type FixtureProduct } from '@platform/testing';
-import { artifact, expectNoPageErrors, startShop, storedIdentity, texts, type Shop } from './support.ts';
+import { artifact, eventually, expectNoPageErrors, startShop, storedIdentity, texts, type Shop } from './support.ts';
 
 let shop: Shop;
 let lamp: FixtureProduct;
@@ -32,27 +32,27 @@ const cards = (page: Page) => texts(page, 'product-name');
 async function addFromCatalog(page: Page, name: string): Promise<void> {
   await page.getByLabel('Search products').fill(name);
   await page.getByRole('button', { name: 'Search' }).click();
-  await expect.poll(() => cards(page)).toEqual([name]);
+  await eventually(() => cards(page)).toEqual([name]);
   await page.getByRole('button', { name: 'Add to cart' }).click();
-  await expect.poll(() => page.getByTestId('notice').textContent()).toContain(`Added ${name} to your cart.`);
+  await eventually(() => page.getByTestId('notice').textContent()).toContain(`Added ${name} to your cart.`);
 }
 
-describe('catalog', () => {
+describe('catalog', { timeout: 120_000 }, () => {
   it('shows the first 12 products with price and stock, and pages forward and back exactly as the API does', async () => {
     const page = await shop.visit();
     const api = await shop.stack.data(StoreProductsDocument, { first: 12 });
     const apiNext = await shop.stack.data(StoreProductsDocument, { first: 12, after: api.products.pageInfo.endCursor });
 
-    await expect.poll(() => cards(page)).toEqual(api.products.edges.map((e) => e.node.name));
+    await eventually(() => cards(page)).toEqual(api.products.edges.map((e) => e.node.name));
     expect(await texts(page, 'product-price')).toEqual(api.products.edges.map((e) => `${e.node.price.currencyCode} ${e.node.price.amount}`));
     expect(await texts(page, 'product-stock')).toEqual(api.products.edges.map((e) => (e.node.availability.inStock ? `In stock: ${e.node.availability.availableQuantity}` : 'Out of stock')));
     expect(await page.getByTestId('result-count').textContent()).toBe(`Showing 1–12 of ${api.products.totalCount}`);
 
     await page.getByRole('button', { name: 'Next page' }).click();
-    await expect.poll(() => cards(page)).toEqual(apiNext.products.edges.map((e) => e.node.name));
+    await eventually(() => cards(page)).toEqual(apiNext.products.edges.map((e) => e.node.name));
     expect(await page.getByTestId('result-count').textContent()).toBe(`Showing 13–24 of ${api.products.totalCount}`);
     await page.getByRole('button', { name: 'Previous page' }).click();
-    await expect.poll(() => cards(page)).toEqual(api.products.edges.map((e) => e.node.name));
+    await eventually(() => cards(page)).toEqual(api.products.edges.map((e) => e.node.name));
     expectNoPageErrors(page);
   });
 
@@ -60,7 +60,7 @@ describe('catalog', () => {
     const page = await shop.visit();
     await page.getByLabel('Search products').fill('Quokka Kettle');
     await page.getByRole('button', { name: 'Search' }).click();
-    await expect.poll(() => cards(page)).toEqual([kettle.name]);
+    await eventually(() => cards(page)).toEqual([kettle.name]);
 
     const { categories } = await shop.stack.data(CategoriesDocument);
     const category = categories.find((c) => c.parent !== null)!;
@@ -68,54 +68,54 @@ describe('catalog', () => {
     await page.getByLabel('Search products').fill('');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByLabel('Category').selectOption(category.id);
-    await expect.poll(() => cards(page)).toEqual(inCategory.products.edges.map((e) => e.node.name));
+    await eventually(() => cards(page)).toEqual(inCategory.products.edges.map((e) => e.node.name));
     expect(await page.getByTestId('result-count').textContent()).toContain(`of ${inCategory.products.totalCount}`);
 
     const inStock = await shop.stack.data(StoreProductsDocument, { filter: { categoryId: category.id, inStockOnly: true }, first: 12 });
     await page.getByLabel('In stock only').check();
-    await expect.poll(() => cards(page)).toEqual(inStock.products.edges.map((e) => e.node.name));
+    await eventually(() => cards(page)).toEqual(inStock.products.edges.map((e) => e.node.name));
     expectNoPageErrors(page);
   });
 });
 
-describe('cart page', () => {
+describe('cart page', { timeout: 120_000 }, () => {
   it('adds, changes quantities, saves for later and back, removes, applies WELCOME10, sets the country, shows the cost the API states and the price-changed flag', async () => {
     const page = await shop.visit();
     for (const product of [lamp, kettle, mug]) await addFromCatalog(page, product.name);
     await page.getByTestId('cart-link').click();
-    await expect.poll(() => texts(page, 'line-name')).toEqual([lamp.name, kettle.name, mug.name]);
+    await eventually(() => texts(page, 'line-name')).toEqual([lamp.name, kettle.name, mug.name]);
     expect(await texts(page, 'line-unit-price')).toEqual(['SGD 30.00', 'SGD 25.00', 'SGD 9.50']);
     expect(await page.getByTestId('cart-count').textContent()).toBe('3');
 
     await page.getByRole('button', { name: `Increase ${lamp.name}` }).click();
-    await expect.poll(() => texts(page, 'line-total')).toEqual(['SGD 60.00', 'SGD 25.00', 'SGD 9.50']);
+    await eventually(() => texts(page, 'line-total')).toEqual(['SGD 60.00', 'SGD 25.00', 'SGD 9.50']);
     await page.getByLabel(`Quantity of ${mug.name}`).fill('3');
     await page.getByLabel(`Quantity of ${mug.name}`).press('Enter');
-    await expect.poll(() => texts(page, 'line-total')).toEqual(['SGD 60.00', 'SGD 25.00', 'SGD 28.50']);
+    await eventually(() => texts(page, 'line-total')).toEqual(['SGD 60.00', 'SGD 25.00', 'SGD 28.50']);
 
     const kettleRow = page.getByTestId('cart-line').filter({ hasText: kettle.name });
     await kettleRow.getByRole('button', { name: 'Save for later' }).click();
-    await expect.poll(() => texts(page, 'saved-name')).toEqual([kettle.name]);
+    await eventually(() => texts(page, 'saved-name')).toEqual([kettle.name]);
     expect(await texts(page, 'line-name')).toEqual([lamp.name, mug.name]);
     await page.getByTestId('saved-line').getByRole('button', { name: 'Move to cart' }).click();
-    await expect.poll(async () => (await texts(page, 'line-name')).sort()).toEqual([lamp.name, kettle.name, mug.name].sort());
+    await eventually(async () => (await texts(page, 'line-name')).sort()).toEqual([lamp.name, kettle.name, mug.name].sort());
     await page.getByTestId('cart-line').filter({ hasText: mug.name }).getByRole('button', { name: 'Remove' }).click();
-    await expect.poll(async () => (await texts(page, 'line-name')).sort()).toEqual([lamp.name, kettle.name].sort());
+    await eventually(async () => (await texts(page, 'line-name')).sort()).toEqual([lamp.name, kettle.name].sort());
 
     // 60.00 + 25.00 = 85.00 passes WELCOME10's minimum of 50.00.
     await page.getByLabel('Coupon code').fill('WELCOME10');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await expect.poll(() => texts(page, 'applied-coupon')).toEqual([expect.stringContaining('WELCOME10')]);
+    await eventually(() => texts(page, 'applied-coupon')).toEqual([expect.stringContaining('WELCOME10')]);
     const { shippingCountries } = await shop.stack.data(ShippingCountriesDocument);
     const elsewhere = shippingCountries.find((c) => !c.isDefault)!;
     await page.getByLabel('Shipping country').selectOption(elsewhere.code);
 
     const guest = { guest: (await storedIdentity(page)).token };
-    await expect.poll(async () => (await shop.stack.data(LiveCartDocument, {}, guest)).cart?.shippingCountry).toBe(elsewhere.code);
+    await eventually(async () => (await shop.stack.data(LiveCartDocument, {}, guest)).cart?.shippingCountry).toBe(elsewhere.code);
     const { cart } = await shop.stack.data(LiveCartDocument, {}, guest);
     const cost = cart!.cost;
     const money = (m: { amount: string; currencyCode: string }) => `${m.currencyCode} ${m.amount}`;
-    await expect.poll(() => page.getByTestId('cost-total').textContent()).toBe(money(cost.total));
+    await eventually(() => page.getByTestId('cost-total').textContent()).toBe(money(cost.total));
     expect(cost.discounts.map((d) => d.code)).toEqual(['WELCOME10']);
     expect({
       subtotal: await page.getByTestId('cost-subtotal').textContent(),
@@ -128,7 +128,7 @@ describe('cart page', () => {
     // The lamp's price goes up after it was added: the line keeps 30.00 and says so.
     await setPrice(shop.stack, lamp.id, '35.00');
     await page.reload();
-    await expect.poll(() => texts(page, 'price-changed')).toEqual(['Price changed: now SGD 35.00. You pay the price you added it at.']);
+    await eventually(() => texts(page, 'price-changed')).toEqual(['Price changed: now SGD 35.00. You pay the price you added it at.']);
     expect(await page.getByTestId('cart-line').filter({ hasText: lamp.name }).getByTestId('line-unit-price').textContent()).toBe('SGD 30.00');
 
     const path = artifact('cart-page.png');
@@ -145,7 +145,7 @@ describe('cart page', () => {
     await page.getByTestId('cart-link').click();
     await page.getByLabel(`Quantity of ${mug.name}`).fill('51');
     await page.getByLabel(`Quantity of ${mug.name}`).press('Enter');
-    await expect.poll(() => page.getByTestId('notice').textContent()).toContain('Only 50 left in stock.');
+    await eventually(() => page.getByTestId('notice').textContent()).toContain('Only 50 left in stock.');
     expect(await page.getByLabel(`Quantity of ${mug.name}`).inputValue()).toBe('1');
     const { cart } = await shop.stack.data(LiveCartDocument, {}, { guest: (await storedIdentity(page)).token });
     expect(cart?.lines.map((l) => l.quantity)).toEqual([1]);

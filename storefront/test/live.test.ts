@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddCartLineDocument, LiveCartDocument } from '@platform/client';
 import { createProduct, expectType, startTcpProxy, type FixtureProduct, type TcpProxy } from '@platform/testing';
-import { answeredAt, expectNoPageErrors, signIn, startShop, texts, waitForLiveSync, type Shop } from './support.ts';
+import { answeredAt, eventually, expectNoPageErrors, signIn, startShop, texts, waitForLiveSync, type Shop } from './support.ts';
 
 let shop: Shop;
 let lantern: FixtureProduct;
@@ -42,7 +42,7 @@ async function propagation(acting: Page, operationName: string, act: () => Promi
   return to - from;
 }
 
-describe('two devices of one user', () => {
+describe('two devices of one user', { timeout: 120_000 }, () => {
   it('a desktop window and a phone-sized window see each other’s add, quantity change and removal within 1 s', async () => {
     const desktop = await shop.visit();
     await signIn(desktop, 'twin');
@@ -50,12 +50,12 @@ describe('two devices of one user', () => {
     await signIn(phone, 'twin');
     await phone.goto(`${shop.storefront.url}#/cart`);
     await waitForLiveSync(phone);
-    await expect.poll(() => phone.getByTestId('empty-cart').isVisible()).toBe(true);
+    await eventually(() => phone.getByTestId('empty-cart').isVisible()).toBe(true);
 
     // Desktop adds from the catalog: the phone's cart page shows the line.
     await desktop.getByLabel('Search products').fill(lantern.name);
     await desktop.getByRole('button', { name: 'Search' }).click();
-    await expect.poll(() => texts(desktop, 'product-name')).toEqual([lantern.name]);
+    await eventually(() => texts(desktop, 'product-name')).toEqual([lantern.name]);
     const added = await propagation(desktop, 'AddCartLine', () => desktop.getByRole('button', { name: 'Add to cart' }).click(), phone, hasLine, lantern.name);
 
     // The phone raises the quantity: the desktop's cart page follows.
@@ -77,7 +77,7 @@ describe('two devices of one user', () => {
   });
 });
 
-describe('reconnect and catch-up', () => {
+describe('reconnect and catch-up', { timeout: 120_000 }, () => {
   let proxy: TcpProxy;
   afterAll(() => proxy?.close());
 
@@ -88,19 +88,19 @@ describe('reconnect and catch-up', () => {
     const page = await shop.visit({ storefront });
     await signIn(page, 'roamer');
     await page.goto(`${storefront.url}#/cart`);
-    await expect.poll(() => page.getByTestId('empty-cart').isVisible()).toBe(true);
+    await eventually(() => page.getByTestId('empty-cart').isVisible()).toBe(true);
 
     await proxy.down();
-    await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 10_000 }).toMatch(/^Reconnecting…/);
+    await eventually(() => page.getByTestId('live-status').textContent(), 10_000).toMatch(/^Reconnecting…/);
     const user = { user: 'demo-roamer' };
     expectType((await shop.stack.data(AddCartLineDocument, { input: { productId: compass.id, quantity: 2 } }, user)).addCartLine, 'Cart');
     expectType((await shop.stack.data(AddCartLineDocument, { input: { productId: lantern.id, quantity: 1 } }, user)).addCartLine, 'Cart');
     expect(await page.getByTestId('empty-cart').isVisible()).toBe(true); // nothing reached the tab
 
     await proxy.up();
-    await expect.poll(() => texts(page, 'line-name'), { timeout: 15_000 }).toEqual([compass.name, lantern.name]);
+    await eventually(() => texts(page, 'line-name'), 15_000).toEqual([compass.name, lantern.name]);
     const { cart } = await shop.stack.data(LiveCartDocument, {}, user);
-    await expect.poll(() => page.getByTestId('live-status').textContent()).toBe(`Live · v${cart!.version}`);
+    await eventually(() => page.getByTestId('live-status').textContent()).toBe(`Live · v${cart!.version}`);
     expect(await page.getByLabel(`Quantity of ${compass.name}`).inputValue()).toBe('2');
     expectNoPageErrors(page);
   });

@@ -81,6 +81,13 @@ export async function startShop(options: StackOptions = {}): Promise<Shop> {
   }
 }
 
+/**
+ * `expect.poll` with room for a loaded machine: on a shared two-core box one UI step (a click,
+ * its GraphQL round trips, the render) can take seconds. Time-critical claims are measured
+ * separately, never by this timeout.
+ */
+export const eventually = <T>(value: () => T | Promise<T>, timeout = 15_000) => expect.poll(value, { timeout, interval: 50 });
+
 /** Uncaught errors in the page fail the test that caused them (reported at the next assertion). */
 const pageErrors = new WeakMap<Page, Error[]>();
 function watchForPageErrors(page: Page): void {
@@ -99,14 +106,14 @@ export const texts = (page: Page, testId: string): Promise<string[]> => page.get
 
 /** Waits until the page's live cart sync is established and settled (the SDK's `ready`). */
 export async function waitForLiveSync(page: Page): Promise<void> {
-  await expect.poll(() => page.getByTestId('live-status').getAttribute('data-ready'), { timeout: 10_000 }).toBe('true');
+  await eventually(() => page.getByTestId('live-status').getAttribute('data-ready'), 20_000).toBe('true');
 }
 
 /** Signs the page's shopper in with the demo login and waits for the user's live cart sync. */
 export async function signIn(page: Page, name: string): Promise<void> {
   await page.getByLabel('Your name').fill(name);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => page.getByTestId('signed-in-as').textContent().catch(() => null), { timeout: 10_000 }).toBe(name);
+  await eventually(() => page.getByTestId('signed-in-as').textContent().catch(() => null)).toBe(name);
   await waitForLiveSync(page);
 }
 
