@@ -1,24 +1,35 @@
 /**
  * The partner SDK (from source) against the whole running platform: typed methods and union
- * results, idempotency keys kept across retries, persisted queries, and live cart sync with
- * reconnect and catch-up. The SDK's own build is tested from a packed tarball in pack.test.ts.
+ * results, idempotency keys kept across retries, persisted queries, live cart sync with
+ * reconnect and catch-up, and retries against a real rate limit (a second gateway instance with
+ * a low one) and a real outage (a TCP proxy in front of the gateway). The SDK's own build is
+ * tested from a packed tarball in pack.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCartClient, CartApiError, type CartClient, type CartEvent, type CartUpdate } from '@cart-platform/sdk';
-import { startStack, waitForLiveSubscriptions, type TestStack } from '@platform/e2e/support';
+import { createCartClient, CartApiError, CartNetworkError, type CartClient, type CartEvent, type CartUpdate, type RetryInfo } from '@cart-platform/sdk';
+import type { RunningGateway } from '@platform/gateway';
+import { startExtraGateway, startStack, waitForLiveSubscriptions, type TestStack } from '@platform/e2e/support';
 import { createProduct, expectType, startTcpProxy, waitUntil, type FixtureProduct, type TcpProxy } from '@platform/testing';
 
 let stack: TestStack;
+/** The same platform behind a gateway that allows 3 requests per caller per second. */
+let limited: RunningGateway;
+/** A proxy in front of the stack's gateway that the tests take down. */
+let proxy: TcpProxy;
 let product: FixtureProduct;
 let other: FixtureProduct;
 const open: { unsubscribe(): Promise<void> }[] = [];
 
 beforeAll(async () => {
   stack = await startStack();
+  limited = await startExtraGateway(stack, { RATE_LIMIT_POINTS: '3', RATE_LIMIT_WINDOW_SECONDS: '1' });
+  proxy = await startTcpProxy({ host: '127.0.0.1', port: stack.gateway.port });
   [product, other] = await Promise.all([createProduct(stack, { price: '12.50', stock: 1_000 }), createProduct(stack, { price: '3.20', stock: 1_000 })]);
 });
 afterAll(async () => {
   await Promise.all(open.map((s) => s.unsubscribe()));
+  await proxy?.close();
+  await limited?.stop();
   await stack?.stop();
 });
 
@@ -132,10 +143,10 @@ describe('subscribeToCart', () => {
 
   it('after the socket drops, changes made meanwhile arrive as missed events and the newest cart, and versions never go back', async () => {
     const user = newUser();
-    const proxy: TcpProxy = await startTcpProxy({ host: '127.0.0.1', port: stack.gateway.port });
+    const socketProxy: TcpProxy = await startTcpProxy({ host: '127.0.0.1', port: stack.gateway.port });
     let stop: (() => Promise<void>) | undefined;
     try {
-      const [device, other_] = await Promise.all([userClient(user, { wsUrl: `ws://127.0.0.1:${proxy.port}/graphql` }), userClient(user)]);
+      const [device, other_] = await Promise.all([userClient(user, { wsUrl: socketProxy.url('ws', '/graphql') }), userClient(user)]);
       await other_.addCartLine({ input: { productId: product.id, quantity: 1 } });
       const seen: CartUpdate[] = [];
       const missed: CartEvent[] = [];
@@ -145,11 +156,11 @@ describe('subscribeToCart', () => {
       await live.ready;
       expect(live.cart?.version).toBe(1);
 
-      await proxy.down();
+      await socketProxy.down();
       await waitUntil(() => statuses.includes('reconnecting'), () => `the device to notice the drop (statuses ${statuses.join(', ')})`, 5_000);
       await other_.updateCartLine({ input: { lineId: live.cart!.lines[0]!.id, quantity: 4 } });
       await other_.addCartLine({ input: { productId: other.id, quantity: 2 } });
-      await proxy.up();
+      await socketProxy.up();
 
       await waitUntil(() => live.cart?.version === 3, () => `the device to catch up to version 3 (at ${live.cart?.version})`, 10_000);
       expect(missed.map((e) => [e.version, e.type])).toEqual([
@@ -165,7 +176,7 @@ describe('subscribeToCart', () => {
       expect(new Set(versions).size).toBe(versions.length);
     } finally {
       await stop?.();
-      await proxy.close();
+      await socketProxy.close();
     }
   });
 
@@ -182,5 +193,53 @@ describe('subscribeToCart', () => {
     await waitUntil(() => shown.at(-1) === 12, () => `the device to show version 12 (shown ${shown.join(',')})`, 5_000);
     expect(shown).toEqual([...shown].sort((a, b) => a - b));
     expect(new Set(shown).size).toBe(shown.length);
+  });
+});
+
+describe('retries', () => {
+  it('over the rate limit, calls wait what Retry-After asks and then succeed', async () => {
+    const retries: RetryInfo[] = [];
+    const client = createCartClient({ url: limited.url, token: await stack.userToken('burst'), persistedQueries: false, onRetry: (info) => retries.push(info) });
+    const started = Date.now();
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await client.categories());
+    expect(results.map((r) => r.categories.length > 0)).toEqual([true, true, true, true, true]);
+    // 3 points a second: the 4th call met a 429 and waited for the next window.
+    expect(retries.length).toBeGreaterThanOrEqual(1);
+    expect(retries.map((r) => r.reason)).toEqual(retries.map(() => 'rate-limited'));
+    expect(retries[0]!.delayMs).toBeGreaterThanOrEqual(1_000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('a query during a network outage is retried with backoff until the gateway is reachable again', async () => {
+    const retries: RetryInfo[] = [];
+    const client = createCartClient({
+      url: proxy.url('http', '/graphql'),
+      retry: { attempts: 6, baseDelayMs: 100 },
+      onRetry: (info) => {
+        retries.push(info);
+        if (retries.length === 2) void proxy.up();
+      },
+    });
+    await proxy.down();
+    const { categories } = await client.categories();
+    expect(categories.length).toBeGreaterThan(0);
+    expect(retries.map((r) => [r.retry, r.reason])).toEqual([
+      [1, 'network'],
+      [2, 'network'],
+    ]);
+  });
+
+  it('a mutation without an idempotency key is not repeated after a network error, and the error says so', async () => {
+    const client = createCartClient({ url: proxy.url('http', '/graphql'), token: await stack.userToken('sharer'), retry: { baseDelayMs: 10 } });
+    await proxy.down();
+    try {
+      const failure = await client.shareCart().catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(CartNetworkError);
+      expect((failure as CartNetworkError).attempts).toBe(1);
+      expect((failure as Error).message).toMatch(/^ShareCart: network error/);
+    } finally {
+      await proxy.up();
+    }
   });
 });
