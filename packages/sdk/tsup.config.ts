@@ -9,7 +9,7 @@ export default defineConfig({
   entry: { index: 'src/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
-  target: 'node18',
+  target: 'node20',
   platform: 'neutral',
   external: ['graphql-ws', 'ws'],
   clean: true,
