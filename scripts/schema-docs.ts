@@ -143,7 +143,9 @@ export function renderMarkdown(sections: Section[]): string {
 
 const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const htmlType = (type: NonNullable<Row['type']>, types: Set<string>) => (types.has(type.target) ? `<a href="#${anchor(type.target)}"><code>${esc(type.text)}</code></a>` : `<code>${esc(type.text)}</code>`);
-const htmlDescription = (row: Row) => `${esc(row.description)}${row.deprecated ? ` <strong class="deprecated">Deprecated: ${esc(row.deprecated)}</strong>` : ''}`;
+/** Escaped text with the descriptions' `code` spans as <code>. */
+const prose = (text: string) => esc(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+const htmlDescription = (row: Row) => `${prose(row.description)}${row.deprecated ? ` <strong class="deprecated">Deprecated: ${prose(row.deprecated)}</strong>` : ''}`;
 
 export function renderHtml(sections: Section[]): string {
   const types = new Set(sections.filter((s) => !['Query', 'Mutation', 'Subscription'].includes(s.title)).flatMap((s) => s.entries.map((e) => e.name)));
@@ -157,13 +159,13 @@ export function renderHtml(sections: Section[]): string {
       body.push(`<section id="${id}"><h3>${isRoot ? `${esc(section.title)}.` : `<span class="kind">${entry.kind}</span> `}${esc(entry.name)}</h3>`);
       const rows = isRoot ? (entry.rows[0]?.args ?? []) : entry.rows;
       if (isRoot) body.push(`<p>→ ${htmlType(entry.rows[0]!.type!, types)}</p><p>${htmlDescription(entry.rows[0]!)}</p>`);
-      else if (entry.description) body.push(`<p>${esc(entry.description)}</p>`);
+      else if (entry.description) body.push(`<p>${prose(entry.description)}</p>`);
       if (entry.related?.length) body.push(`<p>${entry.kind === 'union' ? 'One of' : 'Implements'}: ${entry.related.map((r) => `<a href="#${anchor(r)}">${esc(r)}</a>`).join(', ')}</p>`);
       if (rows.length) {
         const hasType = rows.some((r) => r.type);
         body.push(`<table><tr><th>${isRoot ? 'argument' : hasType ? 'field' : 'value'}</th>${hasType ? '<th>type</th>' : ''}<th>description</th></tr>`);
         for (const row of rows) {
-          const args = row.args?.length ? `<div class="args">${row.args.map((a) => `<code>${esc(a.name)}</code> ${htmlType(a.type!, types)} ${esc(a.description)}`).join('<br>')}</div>` : '';
+          const args = row.args?.length ? `<div class="args">${row.args.map((a) => `<code>${esc(a.name)}</code> ${htmlType(a.type!, types)} ${prose(a.description)}`).join('<br>')}</div>` : '';
           body.push(`<tr><td><code>${esc(row.name)}</code></td>${hasType ? `<td>${htmlType(row.type!, types)}</td>` : ''}<td>${htmlDescription(row)}${args}</td></tr>`);
         }
         body.push('</table>');
