@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddCartLineDocument, LiveCartDocument, OrdersDocument } from '@platform/client';
 import { createProduct, expectType, setStock, type FixtureProduct } from '@platform/testing';
-import { eventually, expectNoPageErrors, signIn, startShop, storedIdentity, texts, type Shop } from './support.ts';
+import { artifact, eventually, expectNoPageErrors, signIn, startShop, storedIdentity, texts, type Shop } from './support.ts';
 
 let shop: Shop;
 let fresh: FixtureProduct;
@@ -64,6 +64,7 @@ describe('guest to user', { timeout: 120_000 }, () => {
       ['DROPPED_UNAVAILABLE', `${vanishing.name}: dropped: no longer available (0)`],
     ]);
     expect((await storedIdentity(page)).kind).toBe('user');
+    await page.screenshot({ path: artifact('merge-report.png'), fullPage: true });
     await eventually(async () => (await texts(page, 'line-name')).sort()).toEqual([shared.name, bulk.name, fresh.name].sort());
     const { cart } = await shop.stack.data(LiveCartDocument, {}, user);
     expect(cart?.lines.map((l) => [l.product.name, l.quantity]).sort()).toEqual(

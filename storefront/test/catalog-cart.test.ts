@@ -53,6 +53,7 @@ describe('catalog', { timeout: 120_000 }, () => {
     expect(await page.getByTestId('result-count').textContent()).toBe(`Showing 13–24 of ${api.products.totalCount}`);
     await page.getByRole('button', { name: 'Previous page' }).click();
     await eventually(() => cards(page)).toEqual(api.products.edges.map((e) => e.node.name));
+    await page.screenshot({ path: artifact('catalog.png') });
     expectNoPageErrors(page);
   });
 

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddCartLineDocument, LiveCartDocument } from '@platform/client';
 import { createProduct, expectType, startTcpProxy, type FixtureProduct, type TcpProxy } from '@platform/testing';
-import { answeredAt, eventually, expectNoPageErrors, signIn, startShop, texts, waitForLiveSync, type Shop } from './support.ts';
+import { answeredAt, artifact, eventually, expectNoPageErrors, signIn, startShop, texts, waitForLiveSync, type Shop } from './support.ts';
 
 let shop: Shop;
 let lantern: FixtureProduct;
@@ -61,6 +61,7 @@ describe('two devices of one user', { timeout: 120_000 }, () => {
     // The phone raises the quantity: the desktop's cart page follows.
     await desktop.goto(`${shop.storefront.url}#/cart`);
     await desktop.waitForFunction(hasLine, lantern.name);
+    await phone.screenshot({ path: artifact('phone-cart.png'), fullPage: true });
     const raised = await propagation(phone, 'UpdateCartLine', () => phone.getByRole('button', { name: `Increase ${lantern.name}` }).tap(), desktop, quantityIs, `${lantern.name}\u00002`);
 
     // The desktop removes the line: the phone shows an empty cart.
