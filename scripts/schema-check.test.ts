@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compose, loadSubgraphSources, type SubgraphSource } from './compose.ts';
-import { acknowledgements, checkSchema, PATHS } from './schema-check.ts';
+import { acknowledgements, checkSchema, PATHS, release } from './schema-check.ts';
 
 const run = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), 'schema-check-'));
@@ -89,5 +89,17 @@ describe('schema check against the released contract', () => {
     const reasoned = await checkSchema({ current: deprecate('@deprecated(reason: "Use attributes.brand.")'), released, changes });
     expect(reasoned.deprecationsWithoutReason).toEqual([]);
     expect(reasoned.unacknowledged).toEqual([]);
+  });
+
+  it('schema:release makes the current contract the released one and opens a new Unreleased section', () => {
+    const paths = { current: join(work, 'release-api.graphql'), released: join(work, 'release-released.graphql'), changes: join(work, 'release-CHANGES.md') };
+    writeFileSync(paths.current, 'type Query { a: Int }\n');
+    writeFileSync(paths.released, 'type Query { b: Int }\n');
+    writeFileSync(paths.changes, '# Changes\n\n## Unreleased\n\n- BREAKING: Query.b: use Query.a.\n\n## 0.1.0 (2026-12-01)\n');
+    release('0.2.0', paths);
+    expect(readFileSync(paths.released, 'utf8')).toBe('type Query { a: Int }\n');
+    const changed = readFileSync(paths.changes, 'utf8');
+    expect(changed).toMatch(/^# Changes\n\n## Unreleased\n\n## 0\.2\.0 \(\d{4}-\d{2}-\d{2}\)\n\n- BREAKING: Query\.b: use Query\.a\.\n\n## 0\.1\.0/);
+    expect([...acknowledgements(changed).keys()]).toEqual([]);
   });
 });

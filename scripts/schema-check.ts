@@ -142,7 +142,7 @@ export function describeReport(report: SchemaReport, shown: { current: string; r
 export function release(version: string, paths = PATHS): void {
   const changes = readFileSync(paths.changes, 'utf8');
   const date = new Date().toISOString().slice(0, 10);
-  const renamed = changes.replace(/^##\s+Unreleased\s*$/m, `## Unreleased\n\n## ${version} (${date})`);
+  const renamed = changes.replace(/^##[ \t]+Unreleased[ \t]*$/m, `## Unreleased\n\n## ${version} (${date})`);
   writeFileSync(paths.changes, renamed);
   writeFileSync(paths.released, readFileSync(paths.current, 'utf8'));
 }
