@@ -2,11 +2,12 @@
  * Generates the SDK's operation table from the typed documents of `@platform/client` (which
  * GraphQL Code Generator builds from `packages/client/operations/*.graphql` against
  * `schema/api.graphql`): one entry per operation with its exact query text, the SHA-256 of that
- * text (the persisted-query hash) and whether its `input` carries an idempotency key, plus the
+ * text (the persisted-query hash; the registered text and hash when codegen writes a
+ * persisted-documents manifest) and whether its `input` carries an idempotency key, plus the
  * result and variable types by method name. Run by `npm run codegen`; the output is git-ignored.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSchema, getNamedType, isInputObjectType, Kind, print, type DocumentNode, type OperationDefinitionNode } from 'graphql';
@@ -15,6 +16,21 @@ import * as documents from '@platform/client';
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const OUT = join(ROOT, 'packages/sdk/src/generated/operations.ts');
 const schema = buildSchema(readFileSync(join(ROOT, 'schema/api.graphql'), 'utf8'));
+
+// When codegen registers the operations as trusted documents (hash -> exact text, which the
+// gateway loads), the SDK must send exactly those texts and hashes: a gateway that accepts only
+// registered operations refuses any other text of the same operation.
+const MANIFEST = join(ROOT, 'packages/client/src/generated/persisted-documents.json');
+const registered: Record<string, string> = existsSync(MANIFEST) ? (JSON.parse(readFileSync(MANIFEST, 'utf8')) as Record<string, string>) : {};
+
+/** The text to send and its hash: the registered ones when the document carries its hash. */
+function textAndHash(document: DocumentNode & { __meta__?: { hash?: unknown } }): { query: string; sha256: string } {
+  const hash = document.__meta__?.hash;
+  if (typeof hash === 'string' && registered[hash] !== undefined) return { query: registered[hash], sha256: hash };
+  // The exact text sent, and hashed: persisted-query hashes are over these bytes.
+  const query = print(document);
+  return { query, sha256: createHash('sha256').update(query).digest('hex') };
+}
 
 const lowerFirst = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
 const suffix = { query: 'Query', mutation: 'Mutation', subscription: 'Subscription' } as const;
@@ -35,15 +51,14 @@ const entries = Object.entries(documents)
     const document = value as DocumentNode;
     const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
     if (!operation?.name) throw new Error('every operation in packages/client/operations needs a name');
-    // The exact text sent, and hashed: persisted-query hashes are over these bytes.
-    const query = print(document);
     const name = operation.name.value;
+    const { query, sha256 } = textAndHash(document);
     return {
       method: lowerFirst(name),
       name,
       kind: operation.operation,
       query,
-      sha256: createHash('sha256').update(query).digest('hex'),
+      sha256,
       keyedInput: keyedInput(operation),
       hasRequiredVariables: (operation.variableDefinitions ?? []).some((v) => v.type.kind === Kind.NON_NULL_TYPE && v.defaultValue === undefined),
       typeName: `${name}${suffix[operation.operation]}`,
