@@ -1,18 +1,20 @@
 /**
  * Runs before the tests: the test Postgres and Redis must answer, or we stop here with the
  * command that starts them instead of letting every test time out. NATS (JetStream) is started
- * here when it is local and down, and installed from Debian's package first when missing (as
- * root), as `.ci/run` does.
+ * here when it is local and down, and NATS and Chromium (the storefront's browser tests drive it)
+ * are installed from Debian's packages first when missing (as root), as `.ci/run` does.
  *
  *   TEST_DATABASE_URL  default postgresql://postgres@127.0.0.1:5432/postgres
  *   TEST_REDIS_URL     default redis://127.0.0.1:6379
  *   TEST_NATS_URL      default nats://127.0.0.1:4222
+ *   CHROMIUM_PATH      default /usr/bin/chromium (Debian's package)
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probePostgres, probeRedis, redact } from './start/probes.ts';
+import { installDebianPackage } from './start/debian.ts';
 import { findNatsServer, installNatsServer, natsAnswers, startNatsServer } from './start/nats.ts';
 
 const pgUrl = process.env.TEST_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -37,10 +39,20 @@ async function ensureNats(): Promise<string | undefined> {
   }
 }
 
-const [postgres, redis, natsProblem] = await Promise.all([probePostgres(pgUrl, 3_000), probeRedis(redisUrl, 3_000), ensureNats()]);
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-if (postgres.ok && redis.ok && !natsProblem) {
-  console.log(`preflight: Postgres (${redact(pgUrl)}), Redis (${redact(redisUrl)}) and NATS (${natsUrl.host}) answer`);
+/** Chromium is there, or installed here from Debian's package (as root). */
+function ensureChromium(): boolean {
+  if (existsSync(chromiumPath)) return true;
+  if (process.env.CHROMIUM_PATH) return false;
+  return installDebianPackage('chromium', (line) => console.log(`preflight: ${line}`)) && existsSync(chromiumPath);
+}
+
+const [postgres, redis, natsProblem] = await Promise.all([probePostgres(pgUrl, 3_000), probeRedis(redisUrl, 3_000), ensureNats()]);
+const chromium = ensureChromium();
+
+if (postgres.ok && redis.ok && !natsProblem && chromium) {
+  console.log(`preflight: Postgres (${redact(pgUrl)}), Redis (${redact(redisUrl)}) and NATS (${natsUrl.host}) answer; Chromium at ${chromiumPath}`);
   process.exit(0);
 }
 
@@ -82,8 +94,12 @@ if (!redis.ok) {
 if (natsProblem) lines.push(natsProblem);
 const somethingDown = (!postgres.ok && !loginRefused) || !redis.ok;
 if (somethingDown) fixes.push(`${fixes.length ? 'or, with Docker: ' : ''}docker compose up -d postgres redis`);
+if (!chromium) {
+  lines.push(`Chromium is not at ${chromiumPath} (the storefront's browser tests drive it; \`npx playwright install\` cannot download one here)`);
+  fixes.push('apt-get install -y chromium   (Debian; or set CHROMIUM_PATH to a Chromium or Chrome binary)');
+}
 
-console.error(`preflight: the tests need a real Postgres, Redis and NATS (JetStream).`);
+console.error(`preflight: the tests need a real Postgres, Redis and NATS (JetStream), and Chromium.`);
 for (const line of lines) console.error(`  DOWN  ${line}`);
 console.error(`Fix:`);
 for (const fix of fixes) console.error(`  ${fix}`);

@@ -6,9 +6,10 @@
  * a warning when it is down), finds the event stream (NATS_URL; else a NATS server already on
  * 127.0.0.1:4222; else a local nats-server it starts with its store in `.data/nats`; else one
  * warning and no stream: events wait in the outboxes), starts the four subgraphs and, once they
- * are ready, the gateway.
- * Ctrl-C stops the services (they drain), then Postgres, and exits 0. If any service dies or
- * does not become ready within 60 s, everything is stopped and it exits 1.
+ * are ready, the gateway. Then the storefront (optional: if it cannot start, one warning line says
+ * why and the platform runs on). Ctrl-C stops the services (they drain), then Postgres, and exits
+ * 0. If a platform service dies or does not become ready within 60 s, everything is stopped and it
+ * exits 1.
  */
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -17,7 +18,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './start/embedded-p
 import { bold, fail, printer, warn } from './start/output.ts';
 import { findNatsServer, natsAnswers, startNatsServer } from './start/nats.ts';
 import { portInUse, probeRedis, redact } from './start/probes.ts';
-import { killServices, serviceSpecs, spawnService, stopServices, waitUntilReady, type RunningService, type ServiceSpec } from './start/services.ts';
+import { killServices, serviceSpecs, spawnService, stopServices, storefrontSpec, waitUntilReady, type RunningService, type ServiceSpec } from './start/services.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const READY_TIMEOUT_MS = 60_000;
@@ -79,6 +80,31 @@ function launch(spec: ServiceSpec, childEnv: NodeJS.ProcessEnv): void {
   void service.exited.then(({ code, signal }) => {
     if (!stopping) void shutdown(1, `${spec.name} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything`);
   });
+}
+
+/**
+ * Starts the storefront, which the platform does not need: if it cannot start (no free port, a
+ * failed build, a crash) one warning line says so and everything else keeps running.
+ * Resolves with its URL, or undefined.
+ */
+async function launchStorefront(spec: ServiceSpec, childEnv: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const without = (why: string) => logError(warn(`WARNING: running without the storefront: ${why}.`));
+  if (await portInUse(spec.port)) return void without(`port ${spec.port} is in use (set STOREFRONT_PORT)`);
+  const service = spawnService(spec, ROOT, childEnv);
+  services.push(service);
+  let exited = false;
+  void service.exited.then(({ code, signal }) => {
+    exited = true;
+    if (!stopping) without(`it exited (${signal ?? `code ${code}`}; its log is above)`);
+  });
+  try {
+    await waitUntilReady([spec], READY_TIMEOUT_MS, () => stopping || exited);
+  } catch (error) {
+    without(error instanceof Error ? error.message : String(error));
+    service.child.kill('SIGTERM');
+    return undefined;
+  }
+  return exited || stopping ? undefined : `http://localhost:${spec.port}/`;
 }
 
 async function main(): Promise<void> {
@@ -153,9 +179,15 @@ async function main(): Promise<void> {
   if (stopping) return;
 
   const gateway = `http://localhost:${specs.gateway.port}/graphql`;
+  // The storefront's browser code calls the gateway by the URL a browser on this machine uses.
+  const storefrontEnv = { ...childEnv, STOREFRONT_GATEWAY_URL: env.STOREFRONT_GATEWAY_URL || gateway };
+  const storefront = await timed('storefront', () => launchStorefront(storefrontSpec(env), storefrontEnv));
+  if (stopping) return;
+
   const query = '{ products(first: 3) { edges { node { name price { amount currencyCode } } } } }';
   log(bold(`Ready in ${seconds(process.uptime() * 1000)} (${timings.join(', ')})`));
   log(`  GraphQL  ${gateway}`);
+  if (storefront) log(`  Shop     ${storefront}   (the storefront: catalog, cart, demo sign-in, checkout, live sync)`);
   log(`  Token    npm run token -- --user alice   (send it as: authorization: Bearer <token>)`);
   log(`  Try      curl -s ${gateway} -H 'content-type: application/json' \\`);
   log(`             -d '${JSON.stringify({ query })}'`);

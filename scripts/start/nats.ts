@@ -6,6 +6,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
+import { installDebianPackage } from './debian.ts';
 
 /** The nats-server binary on this machine, or undefined. */
 export function findNatsServer(): string | undefined {
@@ -18,24 +19,7 @@ export function findNatsServer(): string | undefined {
 
 /** Installs the Debian package (root only); true when the binary is there afterwards. */
 export function installNatsServer(log: (line: string) => void): boolean {
-  if (process.getuid?.() !== 0 || !findBinary('apt-get')) return false;
-  log('installing nats-server with apt-get');
-  try {
-    execFileSync('apt-get', ['update'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'nats-server'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  } catch {
-    return false;
-  }
-  return findNatsServer() !== undefined;
-}
-
-function findBinary(name: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+  return installDebianPackage('nats-server', log) && findNatsServer() !== undefined;
 }
 
 /** True when a NATS server answers on host:port (it greets every connection with an INFO line). */

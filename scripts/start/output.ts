@@ -16,6 +16,7 @@ const COLOURS: Record<string, number> = {
   pricing: 33,
   order: 32,
   gateway: 34,
+  storefront: 95,
 };
 
 const paint = (code: number, text: string): string => (useColour ? `\x1b[${code}m${text}\x1b[0m` : text);

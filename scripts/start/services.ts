@@ -11,14 +11,23 @@ import { probeReady } from './probes.ts';
 export type ServiceName = keyof typeof DEFAULT_PORTS;
 
 export interface ServiceSpec {
-  name: ServiceName;
-  /** Folder holding `src/index.ts`, relative to the repository root. */
+  name: ServiceName | 'storefront';
+  /** Folder holding the entry point, relative to the repository root. */
   dir: string;
+  /** Entry point inside `dir` (default `src/index.ts`). */
+  entry?: string;
   port: number;
   /** Tag of its output lines when it is not `name` (e.g. a second gateway in `npm run bench`). */
   label?: string;
   /** Extra arguments for node itself (e.g. `--cpu-prof`), before the script. */
   nodeArgs?: string[];
+}
+
+export const STOREFRONT_DEFAULT_PORT = 4100;
+
+/** The storefront's server (optional: `npm start` runs without it, with one warning). */
+export function storefrontSpec(env: Record<string, string | undefined>): ServiceSpec {
+  return { name: 'storefront', dir: 'storefront', entry: 'server/index.ts', port: Number(env.STOREFRONT_PORT || STOREFRONT_DEFAULT_PORT) };
 }
 
 export interface RunningService extends ServiceSpec {
@@ -58,7 +67,7 @@ function signal(service: RunningService, sig: NodeJS.Signals): void {
  * so that we decide the shutdown order: services drain before Postgres goes away.
  */
 export function spawnService(spec: ServiceSpec, root: string, env: NodeJS.ProcessEnv): RunningService {
-  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), '--import', import.meta.resolve('tsx'), path.join(spec.dir, 'src/index.ts')], {
+  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), '--import', import.meta.resolve('tsx'), path.join(spec.dir, spec.entry ?? 'src/index.ts')], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
