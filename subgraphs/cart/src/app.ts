@@ -60,7 +60,7 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
   const notifier = options.notifier ?? createNotifier(config, logger);
   const reminders = metrics.counter('cart_reminders_total', 'Abandoned-cart events handled by the reminder consumer, by outcome', ['outcome']);
   const services = createCartServices(
-    { prisma, background, redis, tags, cache, product, pricing, notifier, logger },
+    { prisma, db: database.pg, background, redis, tags, cache, product, pricing, notifier, logger },
     {
       lifetimes: { USER: config.CART_TTL_USER_DAYS, GUEST: config.CART_TTL_GUEST_DAYS },
       jwtSecret: config.AUTH_JWT_SECRET,

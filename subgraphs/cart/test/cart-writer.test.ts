@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@platform/testing';
-import type { Owner } from '../src/data/carts.ts';
+import { setCartTerms, type Owner } from '../src/data/carts.ts';
 import { Rollback, type Change } from '../src/services/cart-writer.ts';
 import { IdempotencyKeyReused, InvalidCoupon, VersionConflict } from '../src/services/errors.ts';
 import { startCartServices, type CartServiceHarness } from './service-harness.ts';
@@ -22,7 +22,7 @@ const user = (id: string): Owner => ({ ownerType: 'USER', ownerId: id });
 const setCountry =
   (country: string): Change<undefined> =>
   async ({ tx, cartId }) => {
-    await tx.cart.update({ where: { id: cartId }, data: { shippingCountry: country } });
+    await setCartTerms(tx, cartId, { shippingCountry: country });
     return { event: { type: 'SHIPPING_COUNTRY_SET', payload: { country } } };
   };
 
@@ -75,7 +75,7 @@ describe('CartWriter', () => {
   it('a Rollback undoes the change and answers its outcome; a replay of that key answers the same without writing', async () => {
     const owner = user('writer-rollback');
     const refuse: Change<undefined> = async ({ tx, cartId }) => {
-      await tx.cart.update({ where: { id: cartId }, data: { shippingCountry: 'VN' } });
+      await setCartTerms(tx, cartId, { shippingCountry: 'VN' });
       throw new Rollback(new InvalidCoupon('NOPE', 'UNKNOWN'));
     };
     const request = { operation: 'applyCouponCode', input: { code: 'NOPE' }, idempotencyKey: `k-${randomUUID()}` };
@@ -103,7 +103,7 @@ describe('CartWriter', () => {
     const owner = user('writer-two-carts');
     await h.services.writer.write(h.as(guest), guest, { operation: 'test', input: {} }, setCountry('SG'));
     const absorb: Change<undefined> = async ({ tx, cartId, absorbed }) => {
-      await tx.cart.update({ where: { id: cartId }, data: { shippingCountry: absorbed?.shippingCountry ?? 'MY' } });
+      await setCartTerms(tx, cartId, { shippingCountry: absorbed?.shippingCountry ?? 'MY' });
       return { event: { type: 'MERGED', payload: { from: absorbed?.id ?? null } } };
     };
     const writes = Array.from({ length: 30 }, (_, i) => {

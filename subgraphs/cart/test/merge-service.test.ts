@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signGuestToken, type Identity } from '@platform/auth';
 import { sql } from '@platform/testing';
-import type { Owner } from '../src/data/carts.ts';
+import { insertLine, type Owner } from '../src/data/carts.ts';
 import type { RequestContext } from '../src/request-context.ts';
 import type { Change } from '../src/services/cart-writer.ts';
 import { IdempotencyKeyReused } from '../src/services/errors.ts';
@@ -31,8 +31,8 @@ const withLines =
   async ({ tx, cartId, now }) => {
     let last = { lineId: '', productId: '', quantity: 0 };
     for (const l of lines) {
-      const line = await tx.cartLine.create({ data: { cartId, productId: l.productId, optionsKey: optionsKey(l.options ?? null), options: l.options, quantity: l.quantity, unitPrice: '5.00', currencyCode: 'SGD', addedAt: now, updatedAt: now } });
-      last = { lineId: line.id, productId: l.productId, quantity: l.quantity };
+      const lineId = await insertLine(tx, cartId, { productId: l.productId, optionsKey: optionsKey(l.options ?? null), options: l.options ?? null, quantity: l.quantity, unitPrice: '5.00', currencyCode: 'SGD' }, now);
+      last = { lineId, productId: l.productId, quantity: l.quantity };
     }
     return { event: { type: 'LINE_ADDED', ...last } };
   };

@@ -46,7 +46,7 @@ export async function startCartServices(): Promise<CartServiceHarness> {
   const pricing = pricingClient({ baseUrl: pricingService.url, secret: TEST_INTERNAL_SECRET, caller: 'cart', timeoutMs: 5_000 });
   const cache = createCartCache(redis, logger, 600);
   const services = createCartServices(
-    { prisma, background: prisma, redis, tags: createTagStore(redis, logger), cache, product: products, pricing, notifier: new LogNotifier(logger), logger },
+    { prisma, db: database.pg, background: prisma, redis, tags: createTagStore(redis, logger), cache, product: products, pricing, notifier: new LogNotifier(logger), logger },
     { lifetimes: { USER: 30, GUEST: 7 }, jwtSecret: JWT_SECRET, guestSessionDays: 30, shareDays: 7, keyPrefix, abandonedAfterHours: 24, storefrontUrl: 'http://storefront.test' },
   );
   const contextDeps = { prisma, clock: () => new Date(), logger };

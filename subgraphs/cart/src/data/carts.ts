@@ -1,10 +1,14 @@
 /**
- * Cart reads. A cart travels as a `CartView`: a plain object (dates, decimal strings) that is the
- * same whether it came from Postgres or from the Redis cache, so resolvers never care which.
+ * Carts and their lines in Postgres. A cart travels as a `CartView`: a plain object (dates,
+ * decimal strings) that is the same whether it came from Postgres or from the Redis cache, so
+ * resolvers never care which. The write path and the reads by owner or id are plain SQL on the
+ * subgraph's pool (a cart change runs several statements in one transaction, where Prisma's
+ * per-statement cost would be most of the write's CPU); the federation loaders use Prisma.
  */
-import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
-import { Prisma, type Cart, type CartLine, type CartOwnerType, type PrismaClient } from '../generated/prisma/client.ts';
+import { v7 as uuidv7 } from 'uuid';
+import type { SqlExecutor } from '@platform/server';
+import type { Cart, CartLine, CartOwnerType, PrismaClient } from '../generated/prisma/client.ts';
 import type { CartLineWire } from '../contract/internal.ts';
 
 export interface Owner {
@@ -30,8 +34,6 @@ export interface CartView {
   /** Active and saved lines, oldest first. */
   lines: CartLineView[];
 }
-
-type Db = PrismaClient | Prisma.TransactionClient;
 
 const withLines = { lines: { orderBy: [{ addedAt: 'asc' as const }, { id: 'asc' as const }] } };
 
@@ -90,7 +92,7 @@ interface CartRow {
  * A cart and its lines in one statement (the hot path: every write reads the cart twice, every
  * cache miss once). Amounts travel as text, so no decimal passes through a float.
  */
-const CART_SELECT = Prisma.sql`
+const CART_SELECT = `
   SELECT c."id", c."ownerType"::text AS "ownerType", c."ownerId", c."version", c."couponCodes", c."shippingCountry", c."expiresAt", c."updatedAt",
     COALESCE((
       SELECT json_agg(json_build_object(
@@ -114,13 +116,13 @@ function fromRow(row: CartRow): CartView {
   };
 }
 
-export async function findCartByOwner(db: Db, owner: Owner): Promise<CartView | null> {
-  const [row] = await db.$queryRaw<CartRow[]>`${CART_SELECT} WHERE c."ownerType" = ${owner.ownerType}::cart."CartOwnerType" AND c."ownerId" = ${owner.ownerId}`;
+export async function findCartByOwner(db: SqlExecutor, owner: Owner): Promise<CartView | null> {
+  const [row] = await db.query<CartRow>(`${CART_SELECT} WHERE c."ownerType" = $1::cart."CartOwnerType" AND c."ownerId" = $2`, [owner.ownerType, owner.ownerId]);
   return row ? fromRow(row) : null;
 }
 
-export async function findCartById(db: Db, id: string): Promise<CartView | null> {
-  const [row] = await db.$queryRaw<CartRow[]>`${CART_SELECT} WHERE c."id" = ${id}::uuid`;
+export async function findCartById(db: SqlExecutor, id: string): Promise<CartView | null> {
+  const [row] = await db.query<CartRow>(`${CART_SELECT} WHERE c."id" = $1::uuid`, [id]);
   return row ? fromRow(row) : null;
 }
 
@@ -130,26 +132,89 @@ export async function findCartById(db: Db, id: string): Promise<CartView | null>
  * queue here, and one of any number of concurrent first writes inserts while the rest find it.
  * Inside a transaction the lock lasts until it ends; outside one it only makes sure the cart exists.
  */
-export async function lockCart(db: Db, owner: Owner, now: Date, expiresAt: Date): Promise<string> {
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    INSERT INTO cart."Cart" (id, "ownerType", "ownerId", "expiresAt", "createdAt", "updatedAt")
-    VALUES (${randomUUID()}::uuid, ${owner.ownerType}::cart."CartOwnerType", ${owner.ownerId}, ${expiresAt}, ${now}, ${now})
-    ON CONFLICT ("ownerType", "ownerId") DO UPDATE SET "ownerId" = EXCLUDED."ownerId"
-    RETURNING id`;
+export async function lockCart(db: SqlExecutor, owner: Owner, now: Date, expiresAt: Date): Promise<string> {
+  const rows = await db.query<{ id: string }>(
+    `INSERT INTO cart."Cart" (id, "ownerType", "ownerId", "expiresAt", "createdAt", "updatedAt")
+     VALUES ($1::uuid, $2::cart."CartOwnerType", $3, $4, $5, $5)
+     ON CONFLICT ("ownerType", "ownerId") DO UPDATE SET "ownerId" = EXCLUDED."ownerId"
+     RETURNING id`,
+    [uuidv7(), owner.ownerType, owner.ownerId, expiresAt, now],
+  );
   return rows[0]!.id;
 }
 
 /** Locks the owner's cart row if the owner has a cart (never creates one); its id, or null. */
-export async function lockExistingCart(tx: Prisma.TransactionClient, owner: Owner): Promise<string | null> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM cart."Cart" WHERE "ownerType" = ${owner.ownerType}::cart."CartOwnerType" AND "ownerId" = ${owner.ownerId} FOR UPDATE`;
+export async function lockExistingCart(tx: SqlExecutor, owner: Owner): Promise<string | null> {
+  const rows = await tx.query<{ id: string }>(`SELECT id FROM cart."Cart" WHERE "ownerType" = $1::cart."CartOwnerType" AND "ownerId" = $2 FOR UPDATE`, [owner.ownerType, owner.ownerId]);
   return rows[0]?.id ?? null;
 }
 
 /** The id of the owner's cart, or null before its first change. */
-export async function findCartIdByOwner(db: Db, owner: Owner): Promise<string | null> {
-  const cart = await db.cart.findUnique({ where: { ownerType_ownerId: owner }, select: { id: true } });
-  return cart?.id ?? null;
+export async function findCartIdByOwner(db: SqlExecutor, owner: Owner): Promise<string | null> {
+  const rows = await db.query<{ id: string }>(`SELECT id FROM cart."Cart" WHERE "ownerType" = $1::cart."CartOwnerType" AND "ownerId" = $2`, [owner.ownerType, owner.ownerId]);
+  return rows[0]?.id ?? null;
+}
+
+// --- changes, each one statement inside the writer's transaction (the cart row is locked) -----
+
+export interface NewLine {
+  productId: string;
+  optionsKey: string;
+  options: Record<string, string> | null;
+  quantity: number;
+  /** Exact decimal string. */
+  unitPrice: string;
+  currencyCode: string;
+  savedForLater?: boolean;
+}
+
+/** Adds a line to the cart; its id. */
+export async function insertLine(tx: SqlExecutor, cartId: string, line: NewLine, now: Date): Promise<string> {
+  const id = uuidv7();
+  await tx.query(
+    `INSERT INTO cart."CartLine" ("id", "cartId", "productId", "optionsKey", "options", "quantity", "unitPrice", "currencyCode", "savedForLater", "addedAt", "updatedAt")
+     VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5::jsonb, $6, $7::numeric, $8, $9, $10, $10)`,
+    [id, cartId, line.productId, line.optionsKey, line.options === null ? null : JSON.stringify(line.options), line.quantity, line.unitPrice, line.currencyCode, line.savedForLater ?? false, now],
+  );
+  return id;
+}
+
+/** Sets one line's quantity. */
+export async function setLineQuantity(tx: SqlExecutor, lineId: string, quantity: number, now: Date): Promise<void> {
+  await tx.query(`UPDATE cart."CartLine" SET "quantity" = $2, "updatedAt" = $3 WHERE "id" = $1::uuid`, [lineId, quantity, now]);
+}
+
+/** Moves one line between the cart and saved-for-later. */
+export async function setLineSaved(tx: SqlExecutor, lineId: string, savedForLater: boolean, now: Date): Promise<void> {
+  await tx.query(`UPDATE cart."CartLine" SET "savedForLater" = $2, "updatedAt" = $3 WHERE "id" = $1::uuid`, [lineId, savedForLater, now]);
+}
+
+/** Moves one line to another cart (a merge), keeping what it is. */
+export async function moveLineToCart(tx: SqlExecutor, lineId: string, cartId: string, now: Date): Promise<void> {
+  await tx.query(`UPDATE cart."CartLine" SET "cartId" = $2::uuid, "updatedAt" = $3 WHERE "id" = $1::uuid`, [lineId, cartId, now]);
+}
+
+/** Deletes one line. */
+export async function deleteLine(tx: SqlExecutor, lineId: string): Promise<void> {
+  await tx.query(`DELETE FROM cart."CartLine" WHERE "id" = $1::uuid`, [lineId]);
+}
+
+/** Deletes the cart's active lines (saved-for-later lines stay). */
+export async function deleteActiveLines(tx: SqlExecutor, cartId: string): Promise<void> {
+  await tx.query(`DELETE FROM cart."CartLine" WHERE "cartId" = $1::uuid AND NOT "savedForLater"`, [cartId]);
+}
+
+/** Sets the cart's coupons and, when given, its shipping country (the version moves with the change's event). */
+export async function setCartTerms(tx: SqlExecutor, cartId: string, terms: { couponCodes?: readonly string[]; shippingCountry?: string | null }): Promise<void> {
+  await tx.query(
+    `UPDATE cart."Cart" SET "couponCodes" = COALESCE($2::text[], "couponCodes"), "shippingCountry" = CASE WHEN $3 THEN $4 ELSE "shippingCountry" END WHERE "id" = $1::uuid`,
+    [cartId, terms.couponCodes ?? null, terms.shippingCountry !== undefined, terms.shippingCountry ?? null],
+  );
+}
+
+/** Deletes a cart with its lines, events and shares (cascades). */
+export async function deleteCart(tx: SqlExecutor, cartId: string): Promise<void> {
+  await tx.query(`DELETE FROM cart."Cart" WHERE "id" = $1::uuid`, [cartId]);
 }
 
 

@@ -3,6 +3,7 @@
  * the change, relayed to the event stream by the relay of `@platform/server/stream`.
  */
 import type { EventData, EventType } from '@platform/events';
+import type { SqlExecutor } from '@platform/server';
 import { Prisma, type CartEvent } from '../generated/prisma/client.ts';
 
 export interface StreamEventRow<T extends EventType = EventType> {
@@ -44,33 +45,52 @@ interface CartEventRow {
  * round trip for all three, and they commit exactly when the change does.
  */
 export async function recordChange(
-  tx: Prisma.TransactionClient,
+  tx: SqlExecutor,
   event: Omit<CartEvent, 'id' | 'publishedAt'>,
   copy: StreamEventRow,
   expiresAt: Date,
   contact: { email: string | null } | undefined,
 ): Promise<CartEvent> {
-  const payload = event.payload === null ? null : JSON.stringify(event.payload);
-  const rows = await tx.$queryRaw<CartEventRow[]>`
-    WITH v AS (
-      UPDATE cart."Cart" SET "version" = ${event.version}, "updatedAt" = ${event.at}, "expiresAt" = ${expiresAt},
-             "contactEmail" = CASE WHEN ${contact !== undefined} THEN ${contact?.email ?? null}::text ELSE "contactEmail" END
-      WHERE "id" = ${event.cartId}::uuid AND "version" = ${event.version - 1}
-      RETURNING "version"
-    ), e AS (
-      INSERT INTO cart."CartEvent" ("cartId", "ownerType", "ownerId", "version", "type", "lineId", "productId", "quantity", "payload", "at")
-      SELECT ${event.cartId}::uuid, ${event.ownerType}::cart."CartOwnerType", ${event.ownerId}, v."version", ${event.type}::cart."CartEventType",
-             ${event.lineId}::uuid, ${event.productId}::uuid, ${event.quantity}::int, ${payload}::jsonb, ${event.at}
-      FROM v
-      RETURNING *
-    ), copy AS (
-      INSERT INTO cart."OutboxEvent" ("type", "key", "data", "occurredAt")
-      SELECT ${copy.type}, ${copy.key}, ${JSON.stringify(copy.data)}::jsonb, ${copy.occurredAt} FROM v
-    )
-    SELECT "id", "cartId"::text AS "cartId", "ownerType"::text AS "ownerType", "ownerId", "version", "type"::text AS "type", "lineId"::text AS "lineId",
-           "productId"::text AS "productId", "quantity", "payload", "at", "publishedAt"
-    FROM e`;
+  const rows = await tx.query<Omit<CartEventRow, 'id'> & { id: string }>(
+    `WITH v AS (
+       UPDATE cart."Cart" SET "version" = $1, "updatedAt" = $2, "expiresAt" = $3,
+              "contactEmail" = CASE WHEN $4 THEN $5::text ELSE "contactEmail" END
+       WHERE "id" = $6::uuid AND "version" = $1 - 1
+       RETURNING "version"
+     ), e AS (
+       INSERT INTO cart."CartEvent" ("cartId", "ownerType", "ownerId", "version", "type", "lineId", "productId", "quantity", "payload", "at")
+       SELECT $6::uuid, $7::cart."CartOwnerType", $8, v."version", $9::cart."CartEventType", $10::uuid, $11::uuid, $12::int, $13::jsonb, $2
+       FROM v
+       RETURNING *
+     ), copy AS (
+       INSERT INTO cart."OutboxEvent" ("type", "key", "data", "occurredAt")
+       SELECT $14, $15, $16::jsonb, $17 FROM v
+     )
+     SELECT "id"::text AS "id", "cartId"::text AS "cartId", "ownerType"::text AS "ownerType", "ownerId", "version", "type"::text AS "type", "lineId"::text AS "lineId",
+            "productId"::text AS "productId", "quantity", "payload", "at", "publishedAt"
+     FROM e`,
+    [
+      event.version,
+      event.at,
+      expiresAt,
+      contact !== undefined,
+      contact?.email ?? null,
+      event.cartId,
+      event.ownerType,
+      event.ownerId,
+      event.type,
+      event.lineId,
+      event.productId,
+      event.quantity,
+      event.payload === null ? null : JSON.stringify(event.payload),
+      copy.type,
+      copy.key,
+      JSON.stringify(copy.data),
+      copy.occurredAt,
+    ],
+  );
+  const row = rows[0];
   // The cart is locked for this transaction, so its version cannot have moved; no row means a bug.
-  if (!rows[0]) throw new Error(`cart ${event.cartId} is not at version ${event.version - 1} while locked`);
-  return rows[0] as CartEvent;
+  if (!row) throw new Error(`cart ${event.cartId} is not at version ${event.version - 1} while locked`);
+  return { ...row, id: BigInt(row.id) } as CartEvent;
 }

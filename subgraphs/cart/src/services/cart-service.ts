@@ -5,8 +5,8 @@
 import type { PricingClient } from '@subgraph/pricing/contract';
 import type { ProductClient } from '@subgraph/product/contract';
 import type { CartReads } from '../cache/cart-reads.ts';
-import { findCartByOwner, type CartLineView, type CartView, type Owner } from '../data/carts.ts';
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { SqlExecutor } from '@platform/server';
+import { deleteActiveLines, deleteLine, findCartByOwner, insertLine, setCartTerms, setLineQuantity, setLineSaved, type CartLineView, type CartView, type Owner } from '../data/carts.ts';
 import { requireOwner, type RequestContext } from '../request-context.ts';
 import { CartWriter, Rollback, type Change, type ChangeContext, type EventData, type WriteRequest } from './cart-writer.ts';
 import { activeLines, optionsKey, subtotal, twinOf } from './cart-rules.ts';
@@ -21,7 +21,8 @@ interface Versioned {
 }
 
 export interface CartServiceDeps {
-  prisma: PrismaClient;
+  /** The subgraph's SQL pool (reads of committed data outside the writer). */
+  db: SqlExecutor;
   reads: CartReads;
   writer: CartWriter;
   product: ProductClient;
@@ -55,7 +56,7 @@ export class CartService {
 
   /** The caller's cart straight from Postgres, never the cache: for decisions on committed data (checkout). */
   forCheckout(ctx: RequestContext): Promise<CartView | null> {
-    return findCartByOwner(this.deps.prisma, requireOwner(ctx));
+    return findCartByOwner(this.deps.db, requireOwner(ctx));
   }
 
   /** Adds `quantity` of a product (with options) at its current price, or to the same line; soft-checks stock. */
@@ -77,12 +78,10 @@ export class CartService {
       if (quantity > MAX_QUANTITY) throw new Rollback(new InvalidQuantity(`A line holds at most ${MAX_QUANTITY}; this one already has ${existing?.quantity ?? 0}.`));
       if (!existing && activeLines(cart).length >= MAX_LINES) throw new Rollback(new CartLimitExceeded());
       if (stock.availableQuantity < quantity) throw new Rollback(new InsufficientStock(stock.availableQuantity));
-      const line = existing
-        ? await tx.cartLine.update({ where: { id: existing.id }, data: { quantity, updatedAt: now } })
-        : await tx.cartLine.create({
-            data: { cartId, productId, optionsKey: optionsKey(options), options: options ?? undefined, quantity, unitPrice: price.amount, currencyCode: price.currencyCode, addedAt: now, updatedAt: now },
-          });
-      return changed({ type: existing ? 'LINE_UPDATED' : 'LINE_ADDED', lineId: line.id, productId, quantity });
+      let lineId = existing?.id;
+      if (lineId) await setLineQuantity(tx, lineId, quantity, now);
+      else lineId = await insertLine(tx, cartId, { productId, optionsKey: optionsKey(options), options: options ?? null, quantity, unitPrice: price.amount, currencyCode: price.currencyCode }, now);
+      return changed({ type: existing ? 'LINE_UPDATED' : 'LINE_ADDED', lineId, productId, quantity });
     });
   }
 
@@ -95,7 +94,7 @@ export class CartService {
       const line = findLine(change, input.lineId, false);
       if (line.quantity === input.quantity) return UNCHANGED;
       if (input.quantity > line.quantity) await this.checkStock(line.productId, input.quantity);
-      await change.tx.cartLine.update({ where: { id: line.id }, data: { quantity: input.quantity, updatedAt: change.now } });
+      await setLineQuantity(change.tx, line.id, input.quantity, change.now);
       return changed({ type: 'LINE_UPDATED', lineId: line.id, productId: line.productId, quantity: input.quantity });
     });
   }
@@ -108,7 +107,7 @@ export class CartService {
     return this.run(ctx, owner, request('removeCartLine', input), async (change) => {
       const line = change.cart.lines.find((l) => l.id === input.lineId.toLowerCase());
       if (!line) throw new Rollback(new LineNotFound(input.lineId));
-      await change.tx.cartLine.delete({ where: { id: line.id } });
+      await deleteLine(change.tx, line.id);
       return changed({ type: 'LINE_REMOVED', lineId: line.id, productId: line.productId, quantity: 0 });
     });
   }
@@ -118,7 +117,7 @@ export class CartService {
     const owner = requireOwner(ctx);
     return this.run(ctx, owner, request('clearCart', input), async (change) => {
       if (activeLines(change.cart).length === 0) return UNCHANGED;
-      await change.tx.cartLine.deleteMany({ where: { cartId: change.cartId, savedForLater: false } });
+      await deleteActiveLines(change.tx, change.cartId);
       return changed({ type: 'CLEARED' });
     });
   }
@@ -143,7 +142,7 @@ export class CartService {
       if (change.cart.couponCodes.length >= MAX_COUPONS) throw new Rollback(new InvalidCoupon(code, 'TOO_MANY', `At most ${MAX_COUPONS} coupons per cart.`));
       const check = await this.deps.pricing.validateCoupon({ code, subtotal: subtotal(change.cart).toFixed(2) });
       if (!check.valid) throw new Rollback(new InvalidCoupon(code, check.reason));
-      await change.tx.cart.update({ where: { id: change.cartId }, data: { couponCodes: [...change.cart.couponCodes, code] } });
+      await setCartTerms(change.tx, change.cartId, { couponCodes: [...change.cart.couponCodes, code] });
       return changed({ type: 'COUPON_APPLIED', payload: { code } });
     });
   }
@@ -155,7 +154,7 @@ export class CartService {
     if (typeof code !== 'string') return code;
     return this.run(ctx, owner, request('removeCouponCode', { ...input, code }), async (change) => {
       if (!change.cart.couponCodes.includes(code)) throw new Rollback(new InvalidCoupon(code, 'NOT_APPLIED', `Coupon ${code} is not on your cart.`));
-      await change.tx.cart.update({ where: { id: change.cartId }, data: { couponCodes: change.cart.couponCodes.filter((c) => c !== code) } });
+      await setCartTerms(change.tx, change.cartId, { couponCodes: change.cart.couponCodes.filter((c) => c !== code) });
       return changed({ type: 'COUPON_REMOVED', payload: { code } });
     });
   }
@@ -168,7 +167,7 @@ export class CartService {
     if (typeof country !== 'string') return country;
     return this.run(ctx, owner, request('setShippingCountry', { ...input, country }), async (change) => {
       if (change.cart.shippingCountry === country) return UNCHANGED;
-      await change.tx.cart.update({ where: { id: change.cartId }, data: { shippingCountry: country } });
+      await setCartTerms(change.tx, change.cartId, { shippingCountry: country });
       return changed({ type: 'SHIPPING_COUNTRY_SET', payload: { country } });
     });
   }
@@ -179,8 +178,8 @@ export class CartService {
     // The checkout id is the idempotency key: a retried saga step replays instead of emptying twice.
     const checkout = { operation: 'checkout', input: { checkoutId: input.checkoutId }, idempotencyKey: `checkout:${input.checkoutId}`, expectedVersion: input.expectedVersion };
     return this.run(ctx, owner, checkout, async (change) => {
-      await change.tx.cartLine.deleteMany({ where: { cartId: change.cartId, savedForLater: false } });
-      await change.tx.cart.update({ where: { id: change.cartId }, data: { couponCodes: [] } });
+      await deleteActiveLines(change.tx, change.cartId);
+      await setCartTerms(change.tx, change.cartId, { couponCodes: [] });
       return changed({ type: 'CHECKED_OUT', payload: { checkoutId: input.checkoutId } });
     });
   }
@@ -211,10 +210,10 @@ export class CartService {
       if (!twin && change.cart.lines.filter((l) => l.savedForLater === toSaved).length >= MAX_LINES) throw new Rollback(new CartLimitExceeded());
       if (!toSaved) await this.checkStock(line.productId, quantity);
       if (twin) {
-        await change.tx.cartLine.update({ where: { id: twin.id }, data: { quantity, updatedAt: change.now } });
-        await change.tx.cartLine.delete({ where: { id: line.id } });
+        await setLineQuantity(change.tx, twin.id, quantity, change.now);
+        await deleteLine(change.tx, line.id);
       } else {
-        await change.tx.cartLine.update({ where: { id: line.id }, data: { savedForLater: toSaved, updatedAt: change.now } });
+        await setLineSaved(change.tx, line.id, toSaved, change.now);
       }
       return changed({ type: toSaved ? 'SAVED_FOR_LATER' : 'MOVED_TO_CART', lineId: twin?.id ?? line.id, productId: line.productId, quantity });
     });

@@ -6,7 +6,7 @@
  * invalidate the cache, then publish. An expected failure rolls everything back and returns the
  * typed outcome (stored under the key too, so a replay answers the same).
  */
-import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { Sql, SqlExecutor } from '@platform/server';
 import type { TagStore } from '@platform/redis';
 import type { CartCache } from '../cache/cart-cache.ts';
 import { cartTag } from '../cache/tags.ts';
@@ -30,7 +30,8 @@ export class Rollback extends Error {
 }
 
 export interface ChangeContext {
-  tx: Prisma.TransactionClient;
+  /** The change's transaction: plain SQL (`data/carts.ts` has the statements). */
+  tx: SqlExecutor;
   cartId: string;
   /** The locked cart as it was before this change. */
   cart: CartView;
@@ -65,7 +66,8 @@ export interface Written<D> {
 }
 
 export interface CartWriterDeps {
-  prisma: PrismaClient;
+  /** The subgraph's SQL pool: every cart write is one transaction on it. */
+  db: Sql;
   cache: CartCache;
   events: EventPublisher;
   tags: TagStore;
@@ -109,11 +111,10 @@ export class CartWriter {
   private async writeNow<D>(ctx: RequestContext, owner: Owner, request: WriteRequest, change: Change<D>): Promise<Written<D> | CartUserError> {
     const key = checkKey(request.idempotencyKey);
     const print = key ? fingerprint(request.operation, request.input) : '';
-    const { prisma } = this.deps;
     const committed: CartEvent[] = [];
     let absorbedDeleted = false;
     try {
-      const result = await prisma.$transaction(
+      const result = await this.deps.db.transaction(
         async (tx): Promise<Written<D> | CartUserError> => {
           const now = ctx.clock();
           const cartId = await this.lock(tx, owner, request.absorbing, now);
@@ -136,7 +137,6 @@ export class CartWriter {
           if (key) await storeResult(tx, owner, key, request.operation, print, { kind: 'cart', cart: after, ...(outcome.details === undefined ? {} : { details: outcome.details }) }, now);
           return { cart: after, details: outcome.details };
         },
-        { maxWait: 5_000, timeout: 10_000 },
       );
       await this.afterCommit(owner, committed);
       if (absorbedDeleted && request.absorbing && 'cart' in result) await this.afterAbsorbed(request.absorbing, result.cart.id);
@@ -149,7 +149,7 @@ export class CartWriter {
   }
 
   /** Locks the owner's cart (creating it) and the absorbed one (if it exists), in owner-key order so two writers never wait on each other in a cycle. */
-  private async lock(tx: Prisma.TransactionClient, owner: Owner, absorbing: Owner | undefined, now: Date): Promise<string> {
+  private async lock(tx: SqlExecutor, owner: Owner, absorbing: Owner | undefined, now: Date): Promise<string> {
     if (absorbing && ownerKey(absorbing) < ownerKey(owner)) await lockExistingCart(tx, absorbing);
     const cartId = await lockCart(tx, owner, now, expiryOf(this.deps.lifetimes, owner, now));
     if (absorbing && ownerKey(absorbing) > ownerKey(owner)) await lockExistingCart(tx, absorbing);
@@ -176,6 +176,6 @@ export class CartWriter {
 
   /** Records an expected failure for a key, so a replay answers the same. */
   private async storeOutcome(ctx: RequestContext, owner: Owner, key: string, operation: string, print: string, result: StoredResult): Promise<void> {
-    await this.deps.prisma.$transaction((tx) => storeResult(tx, owner, key, operation, print, result, ctx.clock()));
+    await storeResult(this.deps.db, owner, key, operation, print, result, ctx.clock());
   }
 }

@@ -3,9 +3,8 @@
  * fingerprint of the input, in the same transaction as the write, and kept 24 h. A replay
  * returns it without writing; the same key with another input is `IdempotencyKeyReused`.
  */
-import type { Prisma } from '../generated/prisma/client.ts';
 import { badUserInput } from '@platform/errors';
-import { fingerprintOf } from '@platform/server';
+import { fingerprintOf, type SqlExecutor } from '@platform/server';
 import { reviveCartView, type CartView, type Owner } from '../data/carts.ts';
 import { deleteRecord, findRecord, insertRecordIfAbsent } from '../data/idempotency.ts';
 import { IdempotencyKeyReused, reviveUserError, type CartUserError } from './errors.ts';
@@ -34,7 +33,7 @@ export type StoredResult = { kind: 'cart'; cart: CartView; details?: unknown } |
 export type Replay = { replay: true; result: { cart: CartView; details: unknown } | CartUserError } | { replay: false };
 
 /** Looks up a key; a stored result of another input is `IdempotencyKeyReused`. */
-export async function findReplay(tx: Prisma.TransactionClient, owner: Owner, key: string, print: string, now: Date): Promise<Replay> {
+export async function findReplay(tx: SqlExecutor, owner: Owner, key: string, print: string, now: Date): Promise<Replay> {
   const record = await findRecord(tx, ownerKey(owner), key);
   if (!record) return { replay: false };
   if (record.expiresAt <= now) {
@@ -43,19 +42,19 @@ export async function findReplay(tx: Prisma.TransactionClient, owner: Owner, key
     return { replay: false };
   }
   if (record.fingerprint !== print) return { replay: true, result: new IdempotencyKeyReused(key) };
-  const stored = record.result as unknown as StoredResult;
+  const stored = record.result as StoredResult;
   if (stored.kind === 'error') return { replay: true, result: reviveUserError(stored.error) };
   return { replay: true, result: { cart: reviveCartView(stored.cart), details: stored.details } };
 }
 
 /** Stores the first result of a key; a concurrent duplicate that got there first wins. */
-export async function storeResult(tx: Prisma.TransactionClient, owner: Owner, key: string, operation: string, print: string, result: StoredResult, now: Date): Promise<void> {
+export async function storeResult(tx: SqlExecutor, owner: Owner, key: string, operation: string, print: string, result: StoredResult, now: Date): Promise<void> {
   await insertRecordIfAbsent(tx, {
     ownerKey: ownerKey(owner),
     key,
     operation,
     fingerprint: print,
-    result: result as unknown as Prisma.InputJsonValue,
+    result,
     createdAt: now,
     expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
   });

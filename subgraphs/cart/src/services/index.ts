@@ -1,6 +1,7 @@
 /** The cart subgraph's services, built once at start-up and shared by every request. */
 import type { Logger } from '@platform/logger';
 import type { Redis, TagStore } from '@platform/redis';
+import type { Sql } from '@platform/server';
 import type { PricingClient } from '@subgraph/pricing/contract';
 import type { ProductClient } from '@subgraph/product/contract';
 import type { CartCache } from '../cache/cart-cache.ts';
@@ -32,6 +33,8 @@ export interface CartServiceSettings {
 
 export interface CartServiceDeps {
   prisma: PrismaClient;
+  /** SQL on the same pool as `prisma`: the write path and the hot reads. */
+  db: Sql;
   /** The client of background work (the abandoned-cart scan), apart from the request pool. */
   background: PrismaClient;
   redis: Redis;
@@ -44,18 +47,18 @@ export interface CartServiceDeps {
 }
 
 export function createCartServices(deps: CartServiceDeps, settings: CartServiceSettings) {
-  const { prisma, cache, tags, product, pricing } = deps;
+  const { prisma, db, cache, tags, product, pricing } = deps;
   const events = new EventPublisher({ prisma, redis: deps.redis, keyPrefix: settings.keyPrefix, logger: deps.logger });
-  const reads = createCartReads(prisma, cache);
-  const writer = new CartWriter({ prisma, cache, events, tags, lifetimes: settings.lifetimes });
+  const reads = createCartReads(db, cache);
+  const writer = new CartWriter({ db, cache, events, tags, lifetimes: settings.lifetimes });
   return {
     events,
     writer,
-    carts: new CartService({ prisma, reads, writer, product, pricing }),
-    merge: new MergeService({ prisma, writer, product, jwtSecret: settings.jwtSecret }),
-    shares: new ShareService({ prisma, tags, lifetimes: settings.lifetimes, days: settings.shareDays }),
+    carts: new CartService({ db, reads, writer, product, pricing }),
+    merge: new MergeService({ db, writer, product, jwtSecret: settings.jwtSecret }),
+    shares: new ShareService({ prisma, db, tags, lifetimes: settings.lifetimes, days: settings.shareDays }),
     guestSessions: new GuestSessionService({ prisma, jwtSecret: settings.jwtSecret, days: settings.guestSessionDays }),
-    history: new HistoryService({ prisma }),
+    history: new HistoryService({ prisma, db }),
     expiry: new ExpiryService({ prisma, cache, tags }),
     abandonment: new AbandonmentService({ prisma: deps.background, idleHours: settings.abandonedAfterHours }),
     reminders: new ReminderService({ prisma, product, pricing, notifier: deps.notifier, storefrontUrl: settings.storefrontUrl, ...(settings.observeReminder ? { observe: settings.observeReminder } : {}) }),

@@ -9,8 +9,8 @@
 import { TokenError, verifyGuestToken } from '@platform/auth';
 import { badUserInput, unauthenticated } from '@platform/errors';
 import type { ProductClient } from '@subgraph/product/contract';
-import { findCartByOwner, type CartView, type Owner } from '../data/carts.ts';
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { SqlExecutor } from '@platform/server';
+import { deleteCart, findCartByOwner, moveLineToCart, setCartTerms, setLineQuantity, type CartView, type Owner } from '../data/carts.ts';
 import type { RequestContext } from '../request-context.ts';
 import type { CartWriter } from './cart-writer.ts';
 import { activeLines, twinOf } from './cart-rules.ts';
@@ -30,7 +30,8 @@ export interface MergeResult {
 
 export interface MergeServiceDeps {
   writer: CartWriter;
-  prisma: PrismaClient;
+  /** The subgraph's SQL pool (the preview read before the write). */
+  db: SqlExecutor;
   product: ProductClient;
   jwtSecret: string;
 }
@@ -43,7 +44,7 @@ export class MergeService {
     if (ctx.identity.kind !== 'user' || !ctx.owner) throw unauthenticated('Sign in to merge a guest cart into your cart.');
     const guest: Owner = { ownerType: 'GUEST', ownerId: await this.guestIdOf(input.guestToken) };
     // Availability is a soft check, so it is asked before the transaction (no remote call under locks).
-    const preview = await findCartByOwner(this.deps.prisma, guest);
+    const preview = await findCartByOwner(this.deps.db, guest);
     const productIds = [...new Set(preview?.lines.map((l) => l.productId) ?? [])];
     const stock = new Map(productIds.length ? (await this.deps.product.availability({ productIds })).items.map((i) => [i.productId, i]) : []);
 
@@ -72,10 +73,10 @@ export class MergeService {
           if (twin) {
             const sum = twin.quantity + line.quantity;
             const quantity = Math.min(MAX_QUANTITY, sum);
-            await tx.cartLine.update({ where: { id: twin.id }, data: { quantity, updatedAt: now } });
+            await setLineQuantity(tx, twin.id, quantity, now);
             report(sum > MAX_QUANTITY ? 'CAPPED' : 'COMBINED', quantity);
           } else {
-            await tx.cartLine.update({ where: { id: line.id }, data: { cartId, updatedAt: now } });
+            await moveLineToCart(tx, line.id, cartId, now);
             if (line.savedForLater) savedCount += 1;
             else activeCount += 1;
             report('ADDED', line.quantity);
@@ -85,9 +86,9 @@ export class MergeService {
         const country = userCart.shippingCountry ?? guestCart.shippingCountry;
         if (coupons.length !== userCart.couponCodes.length || country !== userCart.shippingCountry) {
           changed = true;
-          await tx.cart.update({ where: { id: cartId }, data: { couponCodes: coupons, shippingCountry: country } });
+          await setCartTerms(tx, cartId, { couponCodes: coupons, shippingCountry: country });
         }
-        await tx.cart.delete({ where: { id: guestCart.id } });
+        await deleteCart(tx, guestCart.id);
         const event = changed ? { type: 'MERGED' as const, payload: { outcomes: outcomes.map((o) => ({ ...o })) } } : null;
         return { event, details: outcomes, absorbedDeleted: true };
       },

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { forbidden } from '@platform/errors';
 import type { TagStore } from '@platform/redis';
 import { cartTag, shareTag } from '../cache/tags.ts';
+import type { SqlExecutor } from '@platform/server';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { findCartById, lockCart, type CartView } from '../data/carts.ts';
 import { findShare, insertShare, markShareRevoked } from '../data/shares.ts';
@@ -15,14 +16,14 @@ import { expiryOf, type CartLifetimes } from './cart-rules.ts';
 const TOKEN = /^[A-Za-z0-9_-]{32}$/;
 
 export class ShareService {
-  constructor(private readonly deps: { prisma: PrismaClient; tags: TagStore; lifetimes: CartLifetimes; days: number }) {}
+  constructor(private readonly deps: { prisma: PrismaClient; db: SqlExecutor; tags: TagStore; lifetimes: CartLifetimes; days: number }) {}
 
   /** A new link to the caller's cart (creating the empty cart if it has none yet), valid for the configured days. */
   async share(ctx: RequestContext): Promise<{ token: string; expiresAt: Date }> {
     const owner = requireOwner(ctx);
     const now = ctx.clock();
     const expiresAt = new Date(now.getTime() + this.deps.days * 86_400_000);
-    const cartId = await lockCart(this.deps.prisma, owner, now, expiryOf(this.deps.lifetimes, owner, now));
+    const cartId = await lockCart(this.deps.db, owner, now, expiryOf(this.deps.lifetimes, owner, now));
     const token = randomBytes(24).toString('base64url');
     await insertShare(this.deps.prisma, { token, cartId, createdAt: now, expiresAt });
     // The owner's `cart` may have been null until now.
@@ -38,7 +39,7 @@ export class ShareService {
     const share = await findShare(this.deps.prisma, token);
     if (!share || share.revokedAt || share.expiresAt <= ctx.clock()) return null;
     await ctx.tags?.guard([cartTag(share.cart)]);
-    return findCartById(this.deps.prisma, share.cartId);
+    return findCartById(this.deps.db, share.cartId);
   }
 
   /** Revokes one of the caller's links; false when there is no such live link, FORBIDDEN for another owner's. */
