@@ -129,9 +129,17 @@ export class Dataset {
   async prime(origin: string, requests: readonly RequestSpec[]): Promise<void> {
     const unique = [...new Map(requests.map((r) => [`${r.headers.authorization ?? ''} ${r.body ?? ''}`, r])).values()];
     await parallel(unique, 16, async (r) => {
-      const response = await fetch(`${origin}${r.path}`, { method: r.method, headers: r.headers, ...(r.body !== undefined ? { body: r.body } : {}) });
-      const text = await response.text();
-      if (!response.ok || text.includes('"errors":')) throw new Error(`priming ${r.path} answered ${response.status}: ${text.slice(0, 300)}`);
+      // A gateway that sheds load while it warms up (503 with Retry-After) is asked again, as a client would.
+      for (let attempt = 1; ; attempt++) {
+        const response = await fetch(`${origin}${r.path}`, { method: r.method, headers: r.headers, ...(r.body !== undefined ? { body: r.body } : {}) });
+        const text = await response.text();
+        if (response.status === 503 && attempt < 10) {
+          await new Promise((resolve) => setTimeout(resolve, 1000 * Number(response.headers.get('retry-after') ?? 1)));
+          continue;
+        }
+        if (!response.ok || text.includes('"errors":')) throw new Error(`priming ${r.path} answered ${response.status}: ${text.slice(0, 300)}`);
+        return;
+      }
     });
   }
 }
