@@ -60,7 +60,7 @@ export class Dataset {
   private catalog?: Promise<string[]>;
 
   constructor(readonly fleet: Fleet) {
-    this.client = createClient(`${fleet.gateway.origin}/graphql`, fleet.jwtSecret);
+    this.client = createClient(`${fleet.gateway.origin}/graphql`, fleet.jwtSecret, { retriesWhenShed: 10 });
   }
 
   /** A user with a JWT signed by this run's secret (valid for 12 hours). */

@@ -9,6 +9,7 @@
 import { ADD_LINE, CART_VIEW, EXPECT_ADDED, EXPECT_CART, EXPECT_PRODUCT, PRODUCT_PAGE, graphqlRequest } from '../data.ts';
 import type { RequestSpec } from '../load-spec.ts';
 import type { Row } from '../measure.ts';
+import { parsePrometheus, sumSamples } from '../prometheus.ts';
 import { readRssMb } from '../proc.ts';
 import { atLeast, atMost, measureOnFleet, type FleetContext, type Scenario, type ScenarioOutcome } from '../scenario.ts';
 
@@ -79,7 +80,18 @@ export const soak: Scenario = {
     const rss = () => Object.fromEntries(ctx.fleet.processes.map((p) => [p.name, readRssMb(p.pid)]));
     const pool = await preparedPool(ctx);
     const rssStart = rss(); // after the set-up, so growth is what the soak itself caused (warm-up included)
-    const row = await paced(ctx, pool, `${rate} requests/s for ${seconds} s`, rate, seconds);
+    // The gateway's memory over time, to tell growth that levels off (caches filling) from a leak.
+    const series: { rss: number; heap: number; entries: number }[] = [];
+    const sample = async () => {
+      const text = await fetch(`${ctx.fleet.gateway.origin}/metrics`).then((r) => r.text(), () => '');
+      const scrape = parsePrometheus(text);
+      series.push({ rss: readRssMb(ctx.fleet.gateway.pid) ?? Number.NaN, heap: sumSamples(scrape, 'nodejs_heap_size_used_bytes') / 2 ** 20, entries: sumSamples(scrape, 'gateway_response_cache_entries') });
+    };
+    const everyMs = Math.max(10, Math.round(seconds / 15)) * 1000;
+    await sample();
+    const timer = setInterval(() => void sample(), everyMs);
+    const row = await paced(ctx, pool, `${rate} requests/s for ${seconds} s`, rate, seconds).finally(() => clearInterval(timer));
+    await sample();
     const rssEnd = rss();
     const shed = row.errors.statusCodes['503'] ?? 0;
     const mb = (v: number | undefined) => (v === undefined ? 'n/a' : `${v.toFixed(0)} MiB`);
@@ -97,6 +109,7 @@ export const soak: Scenario = {
         describeLoad(ctx),
         `error rate ${(row.extra.errorRatePercent as number).toFixed(3)} % (${row.errors.total} of ${attempted} requests scheduled); shed (HTTP 503 from the gateway): ${shed}; p99 ${row.latencyMs.p99.toFixed(1)} ms`,
         `RSS start -> end: ${ctx.fleet.processes.map((p) => `${p.name} ${mb(rssStart[p.name])} -> ${mb(rssEnd[p.name])}`).join(', ')}`,
+        `gateway every ${everyMs / 1000} s: RSS MiB ${series.map((m) => m.rss.toFixed(0)).join(' ')}; heap used MiB ${series.map((m) => m.heap.toFixed(0)).join(' ')}; response cache entries ${series.map((m) => m.entries).join(' ')}`,
       ],
       targets: [],
     };

@@ -26,7 +26,12 @@ export interface TestClient {
   url: string;
 }
 
-export function createClient(url: string, jwtSecret: string): TestClient {
+export interface ClientOptions {
+  /** Ask again this many times when the gateway sheds the request (HTTP 503), after its `Retry-After` (bench set-up on a loaded machine). */
+  retriesWhenShed?: number;
+}
+
+export function createClient(url: string, jwtSecret: string, options: ClientOptions = {}): TestClient {
   const userToken: TestClient['userToken'] = (userId, options = {}) => signUserToken(jwtSecret, { userId, ...options });
   async function headersFor(as: Caller | undefined): Promise<Record<string, string>> {
     if (!as || 'anonymous' in as) return {};
@@ -39,11 +44,13 @@ export function createClient(url: string, jwtSecret: string): TestClient {
     return { authorization: `Bearer ${await userToken(as.user, options)}` };
   }
   const request: TestClient['request'] = async (document, variables, as) => {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await headersFor(as)) },
-      body: JSON.stringify({ query: typeof document === 'string' ? document : print(document), variables }),
-    });
+    const init = { method: 'POST', headers: { 'content-type': 'application/json', ...(await headersFor(as)) }, body: JSON.stringify({ query: typeof document === 'string' ? document : print(document), variables }) };
+    let response = await fetch(url, init);
+    for (let retry = 0; response.status === 503 && retry < (options.retriesWhenShed ?? 0); retry++) {
+      await response.text();
+      await new Promise((resolve) => setTimeout(resolve, 1000 * Number(response.headers.get('retry-after') ?? 1)));
+      response = await fetch(url, init);
+    }
     const text = await response.text();
     let body: Omit<GraphQLResponse<never>, 'status'>;
     try {
