@@ -76,7 +76,16 @@ describe('the event stream', () => {
     expect(await stack.subgraphs.cart.scanAbandoned()).toBe(1);
 
     const listed = EVENT_TYPES.filter((t) => !['cart.coupon_applied', 'cart.coupon_removed', 'cart.shipping_country_set'].includes(t));
-    const events = await stream.waitFor((all) => listed.every((t) => all.some((e) => e.type === t)), 'an event of every listed type');
+    // Each subgraph's relay publishes on its own, so the stream interleaves them in any order:
+    // wait for every event the assertions below expect, not just one of each type.
+    const events = await stream.waitFor(
+      (all) =>
+        listed.every((t) => all.some((e) => e.type === t)) &&
+        cartEventsOf(all, me.user).length >= 12 &&
+        ofType(all, 'product.price_changed').filter((e) => e.data.productId === product.id).length >= 2 &&
+        ofType(all, 'product.stock_changed').filter((e) => e.data.productId === product.id).length >= 5,
+      'an event of every listed type, and every event of this shopper and product',
+    );
     expect(listed.filter((t) => !events.some((e) => e.type === t))).toEqual([]);
     expect(stream.received.map((r) => ({ subject: r.subject, errors: schemaErrors(r.json) })).filter((r) => r.errors.length)).toEqual([]);
     expect(stream.received.filter((r) => !r.event || r.subject !== `${stack.events.prefix}.${r.event.type}` || r.msgId !== r.event.id).map((r) => r.subject)).toEqual([]);
