@@ -54,6 +54,7 @@ const config: CodegenConfig = {
       ProductConnection: '../services/catalog-service.ts#ProductPage',
       FlashSale: '../data/flash-sales.ts#SaleRow',
       FlashSaleTicket: '../services/flash-sales/queue-service.ts#TicketView',
+      Cart: '../services/recommendation-service.ts#CartProducts',
       ...errorMappers('product', '../services/errors.ts'),
     }),
     ...subgraph('pricing', '../context.ts#PricingContext', {

@@ -69,6 +69,7 @@ export function subgraphEvents<TX extends RawTx>(options: { name: string; config
     retentionHours: config.EVENTS_OUTBOX_RETENTION_HOURS,
   });
   const consumers: RunningConsumer[] = [];
+  const byName = new Map<string, RunningConsumer>();
   return {
     stream,
     relay,
@@ -77,7 +78,13 @@ export function subgraphEvents<TX extends RawTx>(options: { name: string; config
     job: relayJob(name, relay, stream, config.EVENTS_RELAY_INTERVAL_MS, logger),
     /** Starts a durable consumer; stopped by `close()`. */
     consume(spec: ConsumerSpec): void {
-      consumers.push(runConsumer(stream, spec, logger));
+      const consumer = runConsumer(stream, spec, logger, options.metrics);
+      consumers.push(consumer);
+      byName.set(spec.durable, consumer);
+    },
+    /** Events behind the stream head for the consumer `durable` (tests wait for 0; `undefined` when unknown or the stream is away). */
+    consumerLag(durable: string): Promise<number | undefined> {
+      return byName.get(durable)?.lag() ?? Promise.resolve(undefined);
     },
     /** Resolves once the stream is reachable and every consumer subscribed, or after `timeoutMs` (tests start work after it). */
     async ready(timeoutMs = 15_000): Promise<boolean> {
