@@ -70,6 +70,7 @@ const config: CodegenConfig = {
       CartEvent: './prisma/client.ts#CartEvent as CartEventModel',
       MergeGuestCartResult: '../services/merge-service.ts#MergeResult',
       MergeLineOutcome: '../services/merge-service.ts#MergeLineOutcome as MergeLineOutcomeModel',
+      CartAnalytics: '../services/analytics/analytics-service.ts#AnalyticsWindow',
       ...errorMappers('cart', '../services/errors.ts'),
     }),
     ...subgraph('order', '../context.ts#OrderContext', {

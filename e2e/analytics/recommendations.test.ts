@@ -32,7 +32,8 @@ const scoreOf = async (productId: string, partnerId: string) =>
 
 beforeAll(async () => {
   stack = await startStack({ env: { CART_ABANDONED_SCAN_INTERVAL_MS: '0', CHECKOUT_RECOVERY_INTERVAL_MS: '0' } });
-  [a, b, c, d, lonely] = await Promise.all([1, 2, 3, 4, 5].map((n) => createProduct(stack, { name: `Reco ${n}`, price: '5.00', stock: 500 })));
+  const make = (n: number) => createProduct(stack, { name: `Reco ${n}`, price: '5.00', stock: 500 });
+  [a, b, c, d, lonely] = [await make(1), await make(2), await make(3), await make(4), await make(5)];
   // A with B in 10 orders, A with C in 2, B with D in 1.
   for (let i = 0; i < 10; i++) await buy(`reco-ab-${i % 3}`, [a, b]);
   for (let i = 0; i < 2; i++) await buy('reco-ac', [a, c]);

@@ -14,6 +14,7 @@ export * from './connection.ts';
 export * from './consumer.ts';
 export * from './relay.ts';
 export * from './table-outbox.ts';
+export * from './replay.ts';
 
 /**
  * Runs one statement on a client at start-up, so its first real use (the relay's first pass, a
