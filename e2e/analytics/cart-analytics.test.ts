@@ -132,6 +132,14 @@ describe('cartAnalytics', () => {
     // Hour 03: one cart started (TH 2), two checked out (TH 1 and 2): abandonment is never negative.
     expect([hour.cartsCreated, hour.cartsCheckedOut, hour.abandonmentRate, hour.medianSecondsToCheckout]).toEqual([1, 2, 0, 1200]);
     expect(hour.addsByHour).toEqual([{ country: 'TH', hour: 10, adds: 2 }]);
+    // Whole days come from the daily rollups, the hours around them from the hourly ones: the same numbers.
+    expect(await analytics({ from: '2026-11-19T12:00:00Z', to: '2026-11-21T12:00:00Z' })).toEqual(await analytics(DAY));
+    const tail = await analytics({ from: '2026-11-20T03:00:00Z', to: '2026-11-22T00:00:00Z' });
+    expect([tail.cartsCreated, tail.cartsCheckedOut, tail.medianSecondsToCheckout, tail.mostRemoved]).toEqual([3, 2, 1200, []]);
+    expect(tail.addedNotPurchased.map((r) => [r.product.id, r.added, r.purchased])).toEqual([
+      [p3.id, 2, 1],
+      [p1.id, 2, 2],
+    ]);
     const empty = await analytics({ from: '2026-11-19T00:00:00Z', to: '2026-11-20T00:00:00Z' });
     expect([empty.cartsCreated, empty.abandonmentRate, empty.medianSecondsToCheckout, empty.addsByHour]).toEqual([0, 0, null, []]);
   });
@@ -157,7 +165,7 @@ describe('cartAnalytics', () => {
   });
 
   it('a backfill from the stream into emptied tables equals the incremental result', async () => {
-    const tables = ['AnalyticsProductHour', 'AnalyticsCartHour', 'AnalyticsAddsHour', 'AnalyticsCheckoutDuration'];
+    const tables = ['AnalyticsProductHour', 'AnalyticsProductDay', 'AnalyticsCartHour', 'AnalyticsAddsHour', 'AnalyticsCheckoutDuration', 'AnalyticsCheckoutDurationDay'];
     const dump = () => Promise.all(tables.map((t) => sql(stack.db.url, `SELECT * FROM cart."${t}" ORDER BY 1, 2, 3`)));
     const before = await analytics(DAY);
     const rows = await dump();

@@ -11,7 +11,7 @@ import { createCartDb } from './data/prisma.ts';
 import { AnalyticsConsumer } from './services/analytics/analytics-consumer.ts';
 
 /** The tables the analytics consumer owns, emptied before a replay. */
-export const ANALYTICS_TABLES = ['AnalyticsProductHour', 'AnalyticsCartHour', 'AnalyticsAddsHour', 'AnalyticsCheckoutDuration', 'AnalyticsCart', 'AnalyticsProcessedEvent'].map((t) => `"cart"."${t}"`);
+export const ANALYTICS_TABLES = ['AnalyticsProductHour', 'AnalyticsProductDay', 'AnalyticsCartHour', 'AnalyticsAddsHour', 'AnalyticsCheckoutDuration', 'AnalyticsCheckoutDurationDay', 'AnalyticsCart', 'AnalyticsProcessedEvent'].map((t) => `"cart"."${t}"`);
 
 export async function backfillAnalytics(config: CartConfig, logger: Logger): Promise<ReplayReport> {
   const db = createCartDb({ ...config, DATABASE_POOL_SIZE: 2 });

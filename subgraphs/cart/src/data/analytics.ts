@@ -1,8 +1,9 @@
 /**
  * Cart analytics in SQL: the consumer's writes (its per-cart state, hourly rollups and its
  * processed-event record, one transaction per event) and the reads of `cartAnalytics`, which
- * touch rollups only. Every rollup row is keyed by its UTC hour and the cart's country, so a
- * window of hours (optionally one country) is one index range scan.
+ * touch rollups only. Every rollup row is keyed by its UTC hour (or day) and the cart's country,
+ * so a window (optionally one country) is a few index range scans; per-product counters and
+ * durations also keep all-country rows and daily rows, so 30 days read about 30 rows per key.
  */
 import type { SqlExecutor } from '@platform/server';
 
@@ -41,14 +42,25 @@ export async function updateCart(tx: SqlExecutor, cartId: string, change: Partia
 
 type ProductCounter = 'added' | 'purchased' | 'removed';
 
-/** Adds 1 to `counter` of each product in the hour and country. */
+/** The key of the rollup rows that hold every country together. */
+export const ALL_COUNTRIES = '*';
+const DAY_MS = 86_400_000;
+const dayOf = (hour: Date) => new Date(Math.floor(hour.getTime() / DAY_MS) * DAY_MS);
+
+/** Adds 1 to `counter` of each product in the hour and day, for the country and for all countries. */
 export async function countProducts(tx: SqlExecutor, hour: Date, country: string, productIds: readonly string[], counter: ProductCounter): Promise<void> {
   if (productIds.length === 0) return;
-  await tx.query(
-    `INSERT INTO "cart"."AnalyticsProductHour" ("hour", "country", "productId", "${counter}") SELECT $1, $2, id, 1 FROM unnest($3::uuid[]) AS x(id)
-     ON CONFLICT ("hour", "country", "productId") DO UPDATE SET "${counter}" = "AnalyticsProductHour"."${counter}" + 1`,
-    [hour, country, [...new Set(productIds)]],
-  );
+  const ids = [...new Set(productIds)];
+  for (const [table, column, bucket] of [
+    ['AnalyticsProductHour', 'hour', hour],
+    ['AnalyticsProductDay', 'day', dayOf(hour)],
+  ] as const) {
+    await tx.query(
+      `INSERT INTO "cart"."${table}" ("${column}", "country", "productId", "${counter}") SELECT $1, c, id, 1 FROM unnest($3::uuid[]) AS x(id) CROSS JOIN unnest($2::text[]) AS k(c)
+       ON CONFLICT ("country", "${column}", "productId") DO UPDATE SET "${counter}" = "${table}"."${counter}" + 1`,
+      [bucket, [country, ALL_COUNTRIES], ids],
+    );
+  }
 }
 
 /** Adds 1 to carts created or checked out in the hour and country. */
@@ -69,13 +81,18 @@ export async function countAdd(tx: SqlExecutor, hour: Date, country: string, loc
   );
 }
 
-/** Records one first-add-to-checkout duration (whole seconds) in the hour of the checkout. */
+/** Records one first-add-to-checkout duration (whole seconds) in the hour and day of the checkout, for the country and for all countries. */
 export async function countDuration(tx: SqlExecutor, hour: Date, country: string, seconds: number): Promise<void> {
-  await tx.query(
-    `INSERT INTO "cart"."AnalyticsCheckoutDuration" ("hour", "country", "seconds", "carts") VALUES ($1, $2, $3, 1)
-     ON CONFLICT ("hour", "country", "seconds") DO UPDATE SET "carts" = "AnalyticsCheckoutDuration"."carts" + 1`,
-    [hour, country, seconds],
-  );
+  for (const [table, column, bucket] of [
+    ['AnalyticsCheckoutDuration', 'hour', hour],
+    ['AnalyticsCheckoutDurationDay', 'day', dayOf(hour)],
+  ] as const) {
+    await tx.query(
+      `INSERT INTO "cart"."${table}" ("${column}", "country", "seconds", "carts") SELECT $1, c, $3, 1 FROM unnest($2::text[]) AS k(c)
+       ON CONFLICT ("country", "${column}", "seconds") DO UPDATE SET "carts" = "${table}"."carts" + 1`,
+      [bucket, [country, ALL_COUNTRIES], seconds],
+    );
+  }
 }
 
 const WHERE = `"hour" >= date_trunc('hour', $1::timestamptz) AND "hour" < $2::timestamptz AND ($3::text IS NULL OR "country" = $3)`;
@@ -90,28 +107,53 @@ export async function cartTotals(db: SqlExecutor, w: Window): Promise<{ created:
   return row ?? { created: 0, checkedOut: 0 };
 }
 
+/**
+ * A window split for the two-grain rollups: whole UTC days [dayFrom, dayTo) come from the daily
+ * table, the hours before and after them from the hourly one. Without a whole day inside, the
+ * day range is empty and the hours cover the window.
+ */
+function split(w: Window) {
+  const fromHour = new Date(Math.floor(w.from.getTime() / 3_600_000) * 3_600_000);
+  let dayFrom = new Date(Math.ceil(fromHour.getTime() / DAY_MS) * DAY_MS);
+  let dayTo = new Date(Math.floor(w.to.getTime() / DAY_MS) * DAY_MS);
+  if (dayFrom >= dayTo) dayFrom = dayTo = w.to;
+  return [fromHour, w.to, dayFrom, dayTo, w.country ?? ALL_COUNTRIES];
+}
+
+/** The rows of a two-grain rollup in the window: `$1` hour from, `$2` to, `$3`/`$4` whole days, `$5` country key. */
+const twoGrain = (hourly: string, daily: string, columns: string) =>
+  `SELECT ${columns} FROM "cart"."${daily}" WHERE "country" = $5 AND "day" >= $3 AND "day" < $4
+   UNION ALL
+   SELECT ${columns} FROM "cart"."${hourly}" WHERE "country" = $5 AND (("hour" >= $1 AND "hour" < LEAST($3::timestamptz, $2::timestamptz)) OR ("hour" >= GREATEST($4::timestamptz, $1::timestamptz) AND "hour" < $2))`;
+
 /** Checkout durations in the window: each distinct number of seconds and how many carts took it, shortest first. */
 export async function durations(db: SqlExecutor, w: Window): Promise<{ seconds: number; carts: number }[]> {
-  return db.query(`SELECT "seconds", sum("carts")::int AS carts FROM "cart"."AnalyticsCheckoutDuration" WHERE ${WHERE} GROUP BY "seconds" ORDER BY "seconds"`, params(w));
+  return db.query(`SELECT "seconds", sum("carts")::int AS carts FROM (${twoGrain('AnalyticsCheckoutDuration', 'AnalyticsCheckoutDurationDay', '"seconds", "carts"')}) r GROUP BY "seconds" ORDER BY "seconds"`, split(w));
 }
 
-/** Products by adds not converted (added - purchased), then lowest conversion; only products added in the window. */
-export async function addedNotPurchased(db: SqlExecutor, w: Window, first: number): Promise<{ productId: string; added: number; purchased: number }[]> {
-  return db.query(
-    `SELECT "productId"::text AS "productId", sum("added")::int AS added, sum("purchased")::int AS purchased FROM "cart"."AnalyticsProductHour" WHERE ${WHERE}
-     GROUP BY "productId" HAVING sum("added") > 0
-     ORDER BY sum("added") - LEAST(sum("purchased"), sum("added")) DESC, sum("purchased")::float8 / sum("added") ASC, "productId" LIMIT $4`,
-    [...params(w), first],
-  );
+export interface ProductRanks {
+  /** By adds not converted (added - purchased), then lowest conversion; only products added in the window. */
+  addedNotPurchased: { productId: string; added: number; purchased: number }[];
+  /** By removals, most first; only products removed in the window. */
+  mostRemoved: { productId: string; count: number }[];
 }
 
-/** Products by removals in the window, most first. */
-export async function mostRemoved(db: SqlExecutor, w: Window, first: number): Promise<{ productId: string; count: number }[]> {
-  return db.query(
-    `SELECT "productId"::text AS "productId", sum("removed")::int AS count FROM "cart"."AnalyticsProductHour" WHERE ${WHERE}
-     GROUP BY "productId" HAVING sum("removed") > 0 ORDER BY sum("removed") DESC, "productId" LIMIT $4`,
-    [...params(w), first],
+/** Both product rankings of the window, up to `limit` each, from one scan of the rollups. */
+export async function productRanks(db: SqlExecutor, w: Window, limit: number): Promise<ProductRanks> {
+  const rows = await db.query<{ list: 'conversion' | 'removed'; productId: string; added: number; purchased: number; removed: number }>(
+    `WITH agg AS (
+       SELECT "productId", sum("added")::int AS added, sum("purchased")::int AS purchased, sum("removed")::int AS removed
+       FROM (${twoGrain('AnalyticsProductHour', 'AnalyticsProductDay', '"productId", "added", "purchased", "removed"')}) r GROUP BY "productId")
+     (SELECT 'conversion' AS list, "productId"::text AS "productId", added, purchased, removed FROM agg WHERE added > 0
+      ORDER BY added - LEAST(purchased, added) DESC, purchased::float8 / added ASC, "productId" LIMIT $6)
+     UNION ALL
+     (SELECT 'removed', "productId"::text, added, purchased, removed FROM agg WHERE removed > 0 ORDER BY removed DESC, "productId" LIMIT $6)`,
+    [...split(w), limit],
   );
+  return {
+    addedNotPurchased: rows.filter((r) => r.list === 'conversion').map(({ productId, added, purchased }) => ({ productId, added, purchased })),
+    mostRemoved: rows.filter((r) => r.list === 'removed').map(({ productId, removed }) => ({ productId, count: removed })),
+  };
 }
 
 /** Line adds in the window by country and local hour of day. */

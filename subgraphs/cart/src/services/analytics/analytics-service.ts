@@ -6,7 +6,7 @@
 import { requireAdmin } from '@platform/auth';
 import { badUserInput } from '@platform/errors';
 import type { SqlExecutor } from '@platform/server';
-import { addedNotPurchased, addsByHour, cartTotals, durations, mostRemoved, type Window } from '../../data/analytics.ts';
+import { addsByHour, cartTotals, durations, productRanks, type ProductRanks, type Window } from '../../data/analytics.ts';
 import type { RequestContext } from '../../request-context.ts';
 
 /** The longest window one query may cover. */
@@ -36,6 +36,7 @@ const checkFirst = (first: number | null | undefined, fallback: number): number 
 export class AnalyticsWindow {
   private totalsOnce?: Promise<{ cartsCreated: number; cartsCheckedOut: number; abandonmentRate: number }>;
   private timesOnce?: Promise<{ median: number | null; p90: number | null }>;
+  private ranksOnce?: Promise<ProductRanks>;
 
   constructor(
     private readonly db: SqlExecutor,
@@ -54,13 +55,20 @@ export class AnalyticsWindow {
     return (this.timesOnce ??= durations(this.db, this.window).then((rows) => ({ median: percentile(rows, 0.5), p90: percentile(rows, 0.9) })));
   }
 
+  /** Both rankings come from one scan, at the longest length a field may ask for. */
+  private ranks() {
+    return (this.ranksOnce ??= productRanks(this.db, this.window, MAX_LIST));
+  }
+
   async addedNotPurchased(first?: number | null) {
-    const rows = await addedNotPurchased(this.db, this.window, checkFirst(first, 10));
+    const n = checkFirst(first, 10);
+    const rows = (await this.ranks()).addedNotPurchased.slice(0, n);
     return rows.map((r) => ({ product: { id: r.productId }, added: r.added, purchased: r.purchased, conversionRate: r.purchased / r.added }));
   }
 
   async mostRemoved(first?: number | null) {
-    const rows = await mostRemoved(this.db, this.window, checkFirst(first, 10));
+    const n = checkFirst(first, 10);
+    const rows = (await this.ranks()).mostRemoved.slice(0, n);
     return rows.map((r) => ({ product: { id: r.productId }, count: r.count }));
   }
 

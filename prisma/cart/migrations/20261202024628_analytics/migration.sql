@@ -7,7 +7,19 @@ CREATE TABLE "cart"."AnalyticsProductHour" (
     "purchased" INTEGER NOT NULL DEFAULT 0,
     "removed" INTEGER NOT NULL DEFAULT 0,
 
-    CONSTRAINT "AnalyticsProductHour_pkey" PRIMARY KEY ("hour","country","productId")
+    CONSTRAINT "AnalyticsProductHour_pkey" PRIMARY KEY ("country","hour","productId")
+);
+
+-- CreateTable
+CREATE TABLE "cart"."AnalyticsProductDay" (
+    "day" TIMESTAMPTZ(3) NOT NULL,
+    "country" VARCHAR(2) NOT NULL,
+    "productId" UUID NOT NULL,
+    "added" INTEGER NOT NULL DEFAULT 0,
+    "purchased" INTEGER NOT NULL DEFAULT 0,
+    "removed" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "AnalyticsProductDay_pkey" PRIMARY KEY ("country","day","productId")
 );
 
 -- CreateTable
@@ -37,7 +49,17 @@ CREATE TABLE "cart"."AnalyticsCheckoutDuration" (
     "seconds" INTEGER NOT NULL,
     "carts" INTEGER NOT NULL DEFAULT 0,
 
-    CONSTRAINT "AnalyticsCheckoutDuration_pkey" PRIMARY KEY ("hour","country","seconds")
+    CONSTRAINT "AnalyticsCheckoutDuration_pkey" PRIMARY KEY ("country","hour","seconds")
+);
+
+-- CreateTable
+CREATE TABLE "cart"."AnalyticsCheckoutDurationDay" (
+    "day" TIMESTAMPTZ(3) NOT NULL,
+    "country" VARCHAR(2) NOT NULL,
+    "seconds" INTEGER NOT NULL,
+    "carts" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "AnalyticsCheckoutDurationDay_pkey" PRIMARY KEY ("country","day","seconds")
 );
 
 -- CreateTable
