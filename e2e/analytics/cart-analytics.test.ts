@@ -174,4 +174,19 @@ describe('cartAnalytics', () => {
     expect(await dump()).toEqual(rows);
     expect(await analytics(DAY)).toEqual(before);
   });
+
+  it('/metrics of each subgraph shows its consumer caught up (lag 0) and how many events it handled', async () => {
+    await waitForConsumers(stack);
+    const metric = (text: string, name: string, consumer: string, extra = '') =>
+      Number(new RegExp(`^${name}\\{[^}]*consumer="${consumer}"[^}]*${extra}[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    const cart = await (await fetch(new URL('/metrics', stack.subgraphs.cart.url))).text();
+    const product = await (await fetch(new URL('/metrics', stack.subgraphs.product.url))).text();
+    const streamed = Number((await sql<{ n: number }>(stack.db.url, `SELECT (SELECT count(*) FROM cart."AnalyticsProcessedEvent")::int AS n`))[0]!.n);
+    expect({ lag: metric(cart, 'events_consumer_lag', 'cart-analytics'), failed: metric(cart, 'events_consumed_total', 'cart-analytics', 'result="failed"') || 0 }).toEqual({ lag: 0, failed: 0 });
+    // Every event of the stream was handled once (the relevant ones applied, the others acknowledged unread).
+    expect(metric(cart, 'events_consumed_total', 'cart-analytics', 'result="ok"')).toBeGreaterThanOrEqual(streamed);
+    expect(metric(product, 'events_consumer_lag', 'product-affinity')).toBe(0);
+    expect(metric(product, 'events_consumed_total', 'product-affinity', 'result="ok"')).toBeGreaterThan(0);
+    expect(cart).toMatch(/^events_consumer_handle_seconds_count\{[^}]*consumer="cart-analytics"/m);
+  });
 });
