@@ -189,4 +189,13 @@ describe('cartAnalytics', () => {
     expect(metric(product, 'events_consumed_total', 'product-affinity', 'result="ok"')).toBeGreaterThan(0);
     expect(cart).toMatch(/^events_consumer_handle_seconds_count\{[^}]*consumer="cart-analytics"/m);
   });
+
+  it('prunes processed-event records only once the stream can no longer redeliver their events', async () => {
+    const before = await analytics(DAY);
+    const old = new Date(now.getTime() - 4 * 3_600_000); // the test stream keeps events 2 hours
+    await sql(stack.db.url, `INSERT INTO cart."AnalyticsProcessedEvent" ("eventId", "processedAt") VALUES ('pruned-1', $1), ('kept-1', $2)`, [old, now]);
+    expect(await stack.subgraphs.cart.analytics.prune()).toBe(1);
+    expect((await sql(stack.db.url, `SELECT "eventId" FROM cart."AnalyticsProcessedEvent" WHERE "eventId" IN ('pruned-1', 'kept-1')`)).map((r) => r.eventId)).toEqual(['kept-1']);
+    expect(await analytics(DAY)).toEqual(before);
+  });
 });

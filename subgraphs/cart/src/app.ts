@@ -83,13 +83,14 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
   const sweepExpired = (at?: Date) => services.expiry.sweep(at ? { ...context(), clock: () => at } : context());
   const scanAbandoned = (at?: Date) => services.abandonment.scan(at ? { ...context(), clock: () => at } : context());
   events.consume({ durable: 'cart-reminders', filter: 'cart.abandoned', handle: async (event) => void (await services.reminders.handle(context(), event)) });
-  const analytics = new AnalyticsConsumer({ sql: backgroundDb.pg, defaultCountry: config.DEFAULT_COUNTRY, clock });
+  const analytics = new AnalyticsConsumer({ sql: backgroundDb.pg, defaultCountry: config.DEFAULT_COUNTRY, clock, retentionHours: config.EVENTS_MAX_AGE_HOURS });
   // Cart events and order.paid feed it; every other type is acknowledged unread.
   events.consume({ durable: ANALYTICS_CONSUMER, filter: '>', handle: async (event) => void (await analytics.handle(event)) });
   const jobs = [
     schedule('cart-expiry-sweep', config.CART_SWEEP_INTERVAL_MS, () => sweepExpired(), logger),
     schedule('cart-outbox-relay', config.OUTBOX_RELAY_INTERVAL_MS, () => services.events.relay(), logger),
     schedule('cart-abandonment-scan', config.CART_ABANDONED_SCAN_INTERVAL_MS, () => scanAbandoned(), logger),
+    schedule('cart-analytics-prune', 3_600_000, () => analytics.prune(), logger),
     events.job,
   ];
   const service = await launchSubgraph({

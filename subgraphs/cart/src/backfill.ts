@@ -5,7 +5,7 @@
  * events. Used by `npm run analytics:backfill`.
  */
 import type { Logger } from '@platform/logger';
-import { replayStream, type ReplayReport } from '@platform/server/stream';
+import { emptyTables, replayStream, type ReplayReport } from '@platform/server/stream';
 import type { CartConfig } from './config.ts';
 import { createCartDb } from './data/prisma.ts';
 import { AnalyticsConsumer } from './services/analytics/analytics-consumer.ts';
@@ -16,7 +16,7 @@ export const ANALYTICS_TABLES = ['AnalyticsProductHour', 'AnalyticsProductDay', 
 export async function backfillAnalytics(config: CartConfig, logger: Logger): Promise<ReplayReport> {
   const db = createCartDb({ ...config, DATABASE_POOL_SIZE: 2 });
   try {
-    await db.pg.query(`TRUNCATE ${ANALYTICS_TABLES.join(', ')}`);
+    await emptyTables(db.pg, ANALYTICS_TABLES);
     const consumer = new AnalyticsConsumer({ sql: db.pg, defaultCountry: config.DEFAULT_COUNTRY, clock: () => new Date() });
     const report = await replayStream(config, (event) => consumer.handle(event));
     logger.info({ events: report.read }, 'cart analytics rebuilt from the stream');

@@ -18,6 +18,7 @@ import { AffinityConsumer } from './services/affinity-consumer.ts';
 
 /** The durable name of the affinity consumer on the stream. */
 export const AFFINITY_CONSUMER = 'product-affinity';
+const HOUR_MS = 3_600_000;
 
 export type { FlashJobReport } from './services/flash-sales/admission-service.ts';
 
@@ -82,7 +83,7 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
     sql: backgroundDb.pg,
     cache,
     tags,
-    settings: { halfLifeDays: config.AFFINITY_HALF_LIFE_DAYS, sessionHours: config.AFFINITY_SESSION_HOURS },
+    settings: { halfLifeDays: config.AFFINITY_HALF_LIFE_DAYS, sessionHours: config.AFFINITY_SESSION_HOURS, retentionHours: config.EVENTS_MAX_AGE_HOURS },
     clock,
   });
   // Every event type arrives (cart and order events feed it); the rest are acknowledged unread.
@@ -107,6 +108,7 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
   const jobs = [
     schedule('reservation-sweep', config.RESERVATION_SWEEP_INTERVAL_MS, () => sweepReservations(), logger),
     schedule('flash-sales', config.FLASH_SALE_TICK_MS, () => services.flashAdmissions.run(at('flash-sales')), logger),
+    schedule('affinity-prune', HOUR_MS, () => affinity.prune(), logger),
   ];
 
   const service = await launchSubgraph({

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '@platform/logger';
 import { closeRedis, createRedis, createTagStore } from '@platform/redis';
-import { replayStream, type ReplayReport } from '@platform/server/stream';
+import { emptyTables, replayStream, type ReplayReport } from '@platform/server/stream';
 import { createCatalogCache } from './cache/catalog-cache.ts';
 import { affinityTag, BESTSELLERS_TAG } from './cache/tags.ts';
 import type { ProductConfig } from './config.ts';
@@ -22,7 +22,7 @@ export async function backfillAffinity(config: ProductConfig, logger: Logger): P
   const cache = createCatalogCache(redis, logger, { productTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS, availabilityTtlSeconds: config.AVAILABILITY_CACHE_TTL_SECONDS });
   try {
     const before = await db.pg.query<{ id: string }>(`SELECT DISTINCT "productId"::text AS id FROM "catalog"."ProductAffinity"`);
-    await db.pg.query(`TRUNCATE ${AFFINITY_TABLES.join(', ')}`);
+    await emptyTables(db.pg, AFFINITY_TABLES);
     const consumer = new AffinityConsumer({ sql: db.pg, cache, tags, settings: { halfLifeDays: config.AFFINITY_HALF_LIFE_DAYS, sessionHours: config.AFFINITY_SESSION_HOURS }, clock: () => new Date() });
     const report = await replayStream(config, (event) => consumer.handle(event));
     // Lists of products the replay no longer pairs would stay cached otherwise.

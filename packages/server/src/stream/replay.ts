@@ -7,7 +7,29 @@
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { parseEnvelope, type EventEnvelope } from '@platform/events';
+import type { Sql } from '../sql.ts';
 import type { StreamSettings } from './connection.ts';
+
+/**
+ * Empties a consumer's tables before a replay. The live consumer may be writing them: TRUNCATE
+ * waits at most a few seconds for its locks and is tried again when Postgres gives up on it (a
+ * lock timeout, or a deadlock with the consumer's transaction), which then simply retries too.
+ */
+export async function emptyTables(sql: Sql, tables: readonly string[], attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await sql.transaction(async (tx) => {
+        await tx.query(`SET LOCAL lock_timeout = '5s'`);
+        await tx.query(`TRUNCATE ${tables.join(', ')}`);
+      });
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= attempts || (code !== '40P01' && code !== '55P03')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
 
 export interface ReplayReport {
   /** Events read (every type). */

@@ -20,6 +20,12 @@ export async function markProcessed(tx: SqlExecutor, eventId: string, at: Date):
   return rows.length === 1;
 }
 
+/** Drops processed-event records older than `before` (the stream no longer holds those events). */
+export async function pruneProcessed(db: SqlExecutor, before: Date): Promise<number> {
+  const rows = await db.query(`DELETE FROM "cart"."AnalyticsProcessedEvent" WHERE "processedAt" < $1 RETURNING 1 AS ok`, [before]);
+  return rows.length;
+}
+
 export interface CartState {
   country: string | null;
   firstAddAt: Date | null;

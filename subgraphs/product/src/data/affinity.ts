@@ -76,6 +76,21 @@ export async function removeFromCart(tx: SqlExecutor, cartId: string, productId?
   else await tx.query(`DELETE FROM "catalog"."AffinityCartLine" WHERE "cartId" = $1`, [cartId]);
 }
 
+/**
+ * Drops what the consumer no longer needs: processed-event records older than `processedBefore`
+ * (the stream no longer holds those events, so they cannot come back) and cart membership older
+ * than `addedBefore` (too old to pair). Returns the rows removed.
+ */
+export async function pruneAffinity(db: SqlExecutor, processedBefore: Date, addedBefore: Date): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    `WITH p AS (DELETE FROM "catalog"."AffinityProcessedEvent" WHERE "processedAt" < $1 RETURNING 1),
+          c AS (DELETE FROM "catalog"."AffinityCartLine" WHERE "addedAt" < $2 RETURNING 1)
+     SELECT ((SELECT count(*) FROM p) + (SELECT count(*) FROM c))::int AS n`,
+    [processedBefore, addedBefore],
+  );
+  return row?.n ?? 0;
+}
+
 /** The strongest partners of each product (strongest first), aligned to `ids`. */
 export async function findPartners(db: SqlExecutor, ids: readonly string[]): Promise<AffinityCandidate[][]> {
   const rows = await db.query<{ id: string; partnerId: string; score: number }>(

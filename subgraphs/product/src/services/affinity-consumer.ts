@@ -15,7 +15,7 @@ import type { TagStore } from '@platform/redis';
 import type { Sql, SqlExecutor } from '@platform/server';
 import type { CatalogCache } from '../cache/catalog-cache.ts';
 import { affinityTag, BESTSELLERS_TAG } from '../cache/tags.ts';
-import { addPairs, addSales, addToCart, cartPartners, decayFactor, markProcessed, removeFromCart } from '../data/affinity.ts';
+import { addPairs, addSales, addToCart, cartPartners, decayFactor, markProcessed, pruneAffinity, removeFromCart } from '../data/affinity.ts';
 
 /** Co-occurrence weights. */
 export const ORDER_WEIGHT = 3;
@@ -24,6 +24,8 @@ export const CART_WEIGHT = 1;
 export interface AffinitySettings {
   halfLifeDays: number;
   sessionHours: number;
+  /** The stream's retention: a processed-event record older than this (plus an hour) can go. */
+  retentionHours?: number;
 }
 
 /** What one event changed: products whose partners moved, categories whose best sellers moved. */
@@ -103,6 +105,13 @@ export class AffinityConsumer {
     await addSales(tx, [...units].map(([productId, n]) => ({ productId, units: n })), factor, at);
     const rows = await tx.query<{ categoryId: string | null }>(`SELECT DISTINCT "categoryId"::text AS "categoryId" FROM "catalog"."Product" WHERE "id" = ANY($1::uuid[])`, [products]);
     return { products: products.length > 1 ? products : [], categories: [null, ...rows.map((r) => r.categoryId).filter((c): c is string => c !== null)] };
+  }
+
+  /** Deletes processed-event records the stream can no longer redeliver and cart membership too old to pair (a scheduled job). */
+  prune(): Promise<number> {
+    const now = this.deps.clock().getTime();
+    const { retentionHours = 168, sessionHours } = this.deps.settings;
+    return pruneAffinity(this.deps.sql, new Date(now - (retentionHours + 1) * 3_600_000), new Date(now - sessionHours * 3_600_000));
   }
 
   /** After commit: drop the cached lists that changed and bump their tags (the cache never fails the consumer). */

@@ -15,13 +15,18 @@
  */
 import type { EventEnvelope } from '@platform/events';
 import type { Sql, SqlExecutor } from '@platform/server';
-import { countAdd, countCart, countDuration, countProducts, lockCart, markProcessed, updateCart } from '../../data/analytics.ts';
+import { countAdd, countCart, countDuration, countProducts, lockCart, markProcessed, pruneProcessed, updateCart } from '../../data/analytics.ts';
 import { hourOf, localHour } from './time-zones.ts';
 
 const RELEVANT = new Set<EventEnvelope['type']>(['cart.shipping_country_set', 'cart.line_added', 'cart.line_removed', 'cart.checked_out', 'order.paid']);
 
 export class AnalyticsConsumer {
-  constructor(private readonly deps: { sql: Sql; defaultCountry: string; clock: () => Date }) {}
+  constructor(private readonly deps: { sql: Sql; defaultCountry: string; clock: () => Date; retentionHours?: number }) {}
+
+  /** Deletes processed-event records of events the stream can no longer redeliver (older than its retention plus an hour; a scheduled job). */
+  prune(): Promise<number> {
+    return pruneProcessed(this.deps.sql, new Date(this.deps.clock().getTime() - ((this.deps.retentionHours ?? 168) + 1) * 3_600_000));
+  }
 
   /** Applies one stream event; true when it changed the rollups (false for other types and for events already applied). */
   async handle(event: EventEnvelope): Promise<boolean> {
