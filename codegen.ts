@@ -54,6 +54,7 @@ const config: CodegenConfig = {
       ProductConnection: '../services/catalog-service.ts#ProductPage',
       FlashSale: '../data/flash-sales.ts#SaleRow',
       FlashSaleTicket: '../services/flash-sales/queue-service.ts#TicketView',
+      Cart: '../services/recommendation-service.ts#CartProducts',
       ...errorMappers('product', '../services/errors.ts'),
     }),
     ...subgraph('pricing', '../context.ts#PricingContext', {
@@ -69,6 +70,7 @@ const config: CodegenConfig = {
       CartEvent: './prisma/client.ts#CartEvent as CartEventModel',
       MergeGuestCartResult: '../services/merge-service.ts#MergeResult',
       MergeLineOutcome: '../services/merge-service.ts#MergeLineOutcome as MergeLineOutcomeModel',
+      CartAnalytics: '../services/analytics/analytics-service.ts#AnalyticsWindow',
       ...errorMappers('cart', '../services/errors.ts'),
     }),
     ...subgraph('order', '../context.ts#OrderContext', {

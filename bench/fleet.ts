@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createLogger } from '@platform/logger';
 import { createRedis } from '@platform/redis';
 import { createTestDatabase, ensureTemplate, type TestDatabase } from '../e2e/support/database.ts';
+import { deleteStream, type StackEvents } from '../e2e/support/events.ts';
 import { spawnService, stopServices, waitUntilReady, type RunningService, type ServiceName, type ServiceSpec } from '../scripts/start/services.ts';
 import type { BenchSettings } from './settings.ts';
 
@@ -79,7 +80,7 @@ async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
 const secret = () => randomBytes(32).toString('base64url'); // 43 characters
 
 /** Everything running so far, for `stopFleet` on failure or Ctrl-C before `startFleet` returned. */
-const started: { services: RunningService[]; database?: TestDatabase; redis?: { url: string; prefix: string } } = { services: [] };
+const started: { services: RunningService[]; database?: TestDatabase; redis?: { url: string; prefix: string }; stream?: StackEvents } = { services: [] };
 let stopping: Promise<void> | undefined;
 
 /** Stops whatever `startFleet` has started so far. Safe to call more than once. */
@@ -89,6 +90,7 @@ export function stopFleet(): Promise<void> {
     if (killed.length) console.error(`bench: force-killed after ${STOP_GRACE_MS / 1000} s: ${killed.join(', ')}`);
     await started.database?.drop().catch((error: unknown) => console.error(`bench: could not drop ${started.database?.name}: ${String(error)}`));
     if (started.redis) await deleteKeys(started.redis.url, started.redis.prefix).catch((error: unknown) => console.error(`bench: could not delete Redis keys: ${String(error)}`));
+    if (started.stream) await deleteStream(started.stream).catch((error: unknown) => console.error(`bench: could not delete stream ${started.stream?.stream}: ${String(error)}`));
   })();
   return stopping;
 }
@@ -98,7 +100,10 @@ export async function startFleet(settings: BenchSettings, onExit: (name: string,
   await ensureTemplate();
   const database = await createTestDatabase();
   started.database = database;
-  const redisPrefix = `bench:${randomBytes(4).toString('hex')}:`;
+  const runTag = randomBytes(4).toString('hex');
+  const redisPrefix = `bench:${runTag}:`;
+  const stream = settings.BENCH_NATS_URL ? { natsUrl: settings.BENCH_NATS_URL, stream: `BENCH_${runTag}`, prefix: `bench.${runTag}.ev` } : undefined;
+  if (stream) started.stream = stream;
   started.redis = { url: settings.TEST_REDIS_URL, prefix: redisPrefix };
   const jwtSecret = secret();
   const names: ProcessName[] = ['cart', 'product', 'pricing', 'order', 'gateway', 'gateway-nocache'];
@@ -125,6 +130,7 @@ export async function startFleet(settings: BenchSettings, onExit: (name: string,
     PRODUCT_URL: url('product'),
     PRICING_URL: url('pricing'),
     ORDER_URL: url('order'),
+    ...(stream ? { NATS_URL: stream.natsUrl, EVENTS_STREAM: stream.stream, EVENTS_SUBJECT_PREFIX: stream.prefix, EVENTS_MAX_AGE_HOURS: '2' } : {}),
   };
   const spec = (name: ProcessName): ServiceSpec => {
     const service: ServiceName = name === 'gateway-nocache' ? 'gateway' : name;

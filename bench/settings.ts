@@ -26,6 +26,12 @@ export const benchShape = {
   BENCH_BURST_ROUNDS: vars.positiveInt.default(3),
   /** When set, every service process writes a V8 CPU profile (`--cpu-prof`) under `<dir>/<process>/` when it stops. */
   BENCH_CPU_PROFILE_DIR: z.string().optional(),
+  /**
+   * When set, the services publish to a NATS JetStream stream of the run's own (deleted at the
+   * end) and run every stream consumer (webhooks, reminders, analytics, recommendations), to
+   * compare the request paths with and without them. Unset: no stream, as before.
+   */
+  BENCH_NATS_URL: z.string().optional(),
   /** Where the bench makes its database (from the e2e template) and its Redis key prefix. */
   TEST_DATABASE_URL: vars.postgresUrl.default('postgresql://postgres@127.0.0.1:5432/postgres'),
   TEST_REDIS_URL: vars.redisUrl.default('redis://127.0.0.1:6379/0'),

@@ -9,3 +9,4 @@ export * from './stack.ts';
 export * from './events.ts';
 export * from './webhooks.ts';
 export * from './smtp.ts';
+export * from './consumers.ts';

@@ -65,12 +65,12 @@ export const categoryIdFor = (slug: string): string => uuidV5(`category:${slug}`
 export const productIdFor = (sku: string): string => uuidV5(`product:${sku}`, SEED_NAMESPACE);
 
 /** 32 bits of SHA-1, to seed PRNGs and pick stable base prices from names. */
-function hash32(text: string): number {
+export function hash32(text: string): number {
   return createHash('sha1').update(text).digest().readUInt32BE(0);
 }
 
 /** mulberry32: tiny, fast and good enough for demo data. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

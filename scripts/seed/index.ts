@@ -13,6 +13,8 @@ import { PrismaClient as PricingClient } from '../../subgraphs/pricing/src/gener
 import { PrismaClient as CatalogClient } from '../../subgraphs/product/src/generated/prisma/client.ts';
 import { buildCatalog } from './catalog-data.ts';
 import { writeCatalog } from './write-catalog.ts';
+import { buildOrderHistory } from './order-history.ts';
+import { writeOrderHistory } from './write-history.ts';
 import { writePrices, writePricingTables } from './write-pricing.ts';
 
 export interface SeedOptions {
@@ -51,12 +53,13 @@ export async function seedDemoData(options: SeedOptions): Promise<SeedResult> {
       inPricing(writePricingTables(pricingDb)),
       inCatalog(writeCatalog(catalogDb, catalog)).then(async (result) => {
         const prices = new Map(catalog.products.map((p) => [result.productIds.get(p.sku) ?? p.id, p.price]));
-        return { ...result, newPrices: await inPricing(writePrices(pricingDb, prices, currencyCode)) };
+        const [newPrices, history] = await Promise.all([inPricing(writePrices(pricingDb, prices, currencyCode)), inCatalog(writeOrderHistory(catalogDb, buildOrderHistory(catalog)))]);
+        return { ...result, newPrices, history };
       }),
     ]);
     log(
       `seed: added ${written.newCategories} categories, ${written.newProducts} products, ${written.newInventory} stock rows, ` +
-        `${written.newPrices} prices, ${tables.coupons} coupons, ${tables.taxRates} tax and ${tables.shippingRates} shipping rates ` +
+        `${written.newPrices} prices, ${written.history.pairs} affinity pairs and ${written.history.sales} best-seller rows from a demo order history, ${tables.coupons} coupons, ${tables.taxRates} tax and ${tables.shippingRates} shipping rates ` +
         `in ${Math.round(performance.now() - started)} ms`,
     );
     return written.totals;

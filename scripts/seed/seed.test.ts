@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDatabase, migrate } from '../db/engine.ts';
 import { buildCatalog, COUPONS, productIdFor, SHIPPING_RATES, TAX_RATES, uuidV5 } from './catalog-data.ts';
 import { seedDemoData } from './index.ts';
+import { buildOrderHistory } from './order-history.ts';
 
 const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -117,9 +118,32 @@ async function rowCounts() {
     (SELECT count(*) FROM pricing."PriceHistory")::int AS "priceHistory",
     (SELECT count(*) FROM pricing."Coupon")::int AS coupons,
     (SELECT count(*) FROM pricing."TaxRate")::int AS "taxRates",
-    (SELECT count(*) FROM pricing."ShippingRate")::int AS "shippingRates"`);
+    (SELECT count(*) FROM pricing."ShippingRate")::int AS "shippingRates",
+    (SELECT count(*) FROM catalog."ProductAffinity")::int AS affinity,
+    (SELECT count(*) FROM catalog."ProductSales")::int AS sales`);
   return row;
 }
+
+describe('buildOrderHistory', () => {
+  const catalog = buildCatalog();
+  const history = buildOrderHistory(catalog);
+
+  it('is the same on every call, pairs in both directions, and sells only products in stock', () => {
+    expect(buildOrderHistory(catalog)).toEqual(history);
+    const missing = [...history.pairs.keys()].filter((key) => !history.pairs.has(`${key.slice(37)}|${key.slice(0, 36)}`));
+    expect(missing).toEqual([]);
+    const soldOut = new Set(catalog.products.filter((p) => p.stock === 0).map((p) => p.id));
+    expect([...history.sales.keys()].filter((id) => soldOut.has(id))).toEqual([]);
+  });
+
+  it('gives most products partners, mostly from their own category (so the demo shows real recommendations)', () => {
+    const category = new Map(catalog.products.map((p) => [p.id, p.categoryId]));
+    const withPartners = new Set([...history.pairs.keys()].map((k) => k.slice(0, 36)));
+    expect(withPartners.size / catalog.products.length).toBeGreaterThan(0.7);
+    const same = [...history.pairs.keys()].filter((k) => category.get(k.slice(0, 36)) === category.get(k.slice(37))).length;
+    expect(same / history.pairs.size).toBeGreaterThan(0.4);
+  });
+});
 
 describe('seedDemoData on a fresh database', () => {
   const catalog = buildCatalog();
@@ -134,6 +158,8 @@ describe('seedDemoData on a fresh database', () => {
   afterAll(async () => {
     await query(`DROP DATABASE IF EXISTS "${DATABASE}" WITH (FORCE)`, [], SERVER_URL);
   });
+
+  const history = buildOrderHistory(catalog);
 
   it('seeding twice yields the same counts, one SEED movement and one history row per product', async () => {
     const first = await seed();
@@ -153,6 +179,8 @@ describe('seedDemoData on a fresh database', () => {
       coupons: COUPONS.length,
       taxRates: TAX_RATES.length,
       shippingRates: SHIPPING_RATES.length,
+      affinity: history.pairs.size,
+      sales: history.sales.size,
     });
 
     const stored = await query<{ id: string; amount: string }>(`SELECT "productId" AS id, amount::text AS amount FROM pricing."Price"`);

@@ -16,6 +16,10 @@ import { resolvers, typeDefs } from './schema/index.ts';
 import { createCartServices, type CartServices } from './services/index.ts';
 import type { SweepReport } from './services/expiry-service.ts';
 import { createNotifier, type Notifier } from './services/reminders/notifier.ts';
+import { AnalyticsConsumer } from './services/analytics/analytics-consumer.ts';
+
+/** The durable name of the cart analytics consumer on the stream. */
+export const ANALYTICS_CONSUMER = 'cart-analytics';
 
 export interface RunningCartSubgraph extends RunningService {
   sql: { count: number };
@@ -32,6 +36,8 @@ export interface RunningCartSubgraph extends RunningService {
   relayEvents(): Promise<RelayReport>;
   /** Runs the abandoned-cart scan as of `now` (default: the subgraph's clock); how many carts it reported. */
   scanAbandoned(now?: Date): Promise<number | null>;
+  /** The cart analytics consumer (the backfill replays the stream through it). */
+  analytics: AnalyticsConsumer;
 }
 
 export interface CartSubgraphOptions {
@@ -77,10 +83,14 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
   const sweepExpired = (at?: Date) => services.expiry.sweep(at ? { ...context(), clock: () => at } : context());
   const scanAbandoned = (at?: Date) => services.abandonment.scan(at ? { ...context(), clock: () => at } : context());
   events.consume({ durable: 'cart-reminders', filter: 'cart.abandoned', handle: async (event) => void (await services.reminders.handle(context(), event)) });
+  const analytics = new AnalyticsConsumer({ sql: backgroundDb.pg, defaultCountry: config.DEFAULT_COUNTRY, clock, retentionHours: config.EVENTS_MAX_AGE_HOURS });
+  // Cart events and order.paid feed it; every other type is acknowledged unread.
+  events.consume({ durable: ANALYTICS_CONSUMER, filter: '>', handle: async (event) => void (await analytics.handle(event)) });
   const jobs = [
     schedule('cart-expiry-sweep', config.CART_SWEEP_INTERVAL_MS, () => sweepExpired(), logger),
     schedule('cart-outbox-relay', config.OUTBOX_RELAY_INTERVAL_MS, () => services.events.relay(), logger),
     schedule('cart-abandonment-scan', config.CART_ABANDONED_SCAN_INTERVAL_MS, () => scanAbandoned(), logger),
+    schedule('cart-analytics-prune', 3_600_000, () => analytics.prune(), logger),
     events.job,
   ];
   const service = await launchSubgraph({
@@ -97,5 +107,5 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
       await Promise.all([product.close(), pricing.close(), notifier.close(), backgroundDb.close()]);
     },
   });
-  return { ...service, sql, services, cache, redis, context, sweepExpired, events, relayEvents: () => events.relay.drain(), scanAbandoned };
+  return { ...service, sql, services, cache, redis, context, sweepExpired, events, relayEvents: () => events.relay.drain(), scanAbandoned, analytics };
 }

@@ -14,6 +14,11 @@ import { createProductServices } from './services/index.ts';
 import type { FlashJobReport } from './services/flash-sales/admission-service.ts';
 import { createFlashSaleMetrics } from './services/flash-sales/metrics.ts';
 import type { SweepResult } from './services/inventory-service.ts';
+import { AffinityConsumer } from './services/affinity-consumer.ts';
+
+/** The durable name of the affinity consumer on the stream. */
+export const AFFINITY_CONSUMER = 'product-affinity';
+const HOUR_MS = 3_600_000;
 
 export type { FlashJobReport } from './services/flash-sales/admission-service.ts';
 
@@ -27,6 +32,8 @@ export interface RunningProductSubgraph extends RunningService {
   relayEvents(): Promise<RelayReport>;
   /** Runs flash-sale ends, token expiries and admissions as of `now` (default: the subgraph's clock), as the timer does. */
   runFlashSaleJobs(now?: Date): Promise<FlashJobReport>;
+  /** The "frequently bought together" consumer (the backfill replays the stream through it). */
+  affinity: AffinityConsumer;
 }
 
 export interface ProductSubgraphOptions {
@@ -72,7 +79,16 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
       },
     },
   );
-  const contextDeps = { reads: { prisma, cache }, sales, clock, logger };
+  const affinity = new AffinityConsumer({
+    sql: backgroundDb.pg,
+    cache,
+    tags,
+    settings: { halfLifeDays: config.AFFINITY_HALF_LIFE_DAYS, sessionHours: config.AFFINITY_SESSION_HOURS, retentionHours: config.EVENTS_MAX_AGE_HOURS },
+    clock,
+  });
+  // Every event type arrives (cart and order events feed it); the rest are acknowledged unread.
+  events.consume({ durable: AFFINITY_CONSUMER, filter: '>', handle: async (event) => void (await affinity.handle(event)) });
+  const contextDeps = { reads: { prisma, cache, sql: database.pg }, sales, clock, logger };
   const at = (name: string, now?: Date) => {
     const ctx = serviceContext(contextDeps, name);
     return now ? { ...ctx, clock: () => now } : ctx;
@@ -92,6 +108,7 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
   const jobs = [
     schedule('reservation-sweep', config.RESERVATION_SWEEP_INTERVAL_MS, () => sweepReservations(), logger),
     schedule('flash-sales', config.FLASH_SALE_TICK_MS, () => services.flashAdmissions.run(at('flash-sales')), logger),
+    schedule('affinity-prune', HOUR_MS, () => affinity.prune(), logger),
   ];
 
   const service = await launchSubgraph({
@@ -108,5 +125,5 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
       await backgroundDb.close();
     },
   });
-  return { ...service, sql, sweepReservations, runFlashSaleJobs, events, relayEvents: () => events.relay.drain() };
+  return { ...service, sql, sweepReservations, runFlashSaleJobs, events, relayEvents: () => events.relay.drain(), affinity };
 }

@@ -25,6 +25,10 @@ export function loadProductConfig(env: Env = process.env) {
       /** Token bucket of joinFlashSale for everyone together (what Postgres takes in ticket inserts). */
       FLASH_SALE_JOIN_GLOBAL_RATE: z.coerce.number().positive().default(20_000),
       FLASH_SALE_JOIN_GLOBAL_BURST: vars.positiveInt.default(20_000),
+      /** Recommendations: the half-life of a co-occurrence's weight (older pairs count less). */
+      AFFINITY_HALF_LIFE_DAYS: vars.positiveInt.max(3_650).default(30),
+      /** Recommendations: a product added to a cart pairs with the cart's products added at most this long before it. */
+      AFFINITY_SESSION_HOURS: vars.positiveInt.max(720).default(24),
     },
     env,
   );

@@ -8,6 +8,7 @@
 import { AckPolicy, DeliverPolicy, type ConsumerConfig } from '@nats-io/jetstream';
 import { parseEnvelope, type EventEnvelope } from '@platform/events';
 import type { Logger } from '@platform/logger';
+import type { Metrics } from '../metrics.ts';
 import type { EventStream } from './connection.ts';
 
 export interface ConsumerSpec {
@@ -24,7 +25,24 @@ export interface ConsumerSpec {
 export interface RunningConsumer {
   /** Resolves once the consumer is subscribed (never, while the stream is away). */
   ready: Promise<void>;
+  /** Events behind the stream head: not yet delivered plus delivered and not yet acknowledged (`undefined` while the stream is away). */
+  lag(): Promise<number | undefined>;
   stop(): Promise<void>;
+}
+
+/** How often the lag gauge is refreshed from the server while nothing is delivered. */
+const LAG_POLL_MS = 5_000;
+
+/** The consumers' gauges and counters in `/metrics`: lag (events behind the stream head) and what was processed (its rate is the processing rate). */
+function consumerMetrics(metrics: Metrics | undefined, durable: string) {
+  const lag = metrics?.gauge('events_consumer_lag', 'Events behind the stream head per durable consumer (pending plus unacknowledged)', ['consumer']);
+  const handled = metrics?.counter('events_consumed_total', 'Events handled per durable consumer, by result (ok, failed, dropped)', ['consumer', 'result']);
+  const seconds = metrics?.histogram('events_consumer_handle_seconds', 'Time to handle one event per durable consumer', ['consumer'], [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]);
+  return {
+    lag: (n: number) => lag?.set({ consumer: durable }, n),
+    handled: (result: 'ok' | 'failed' | 'dropped') => handled?.inc({ consumer: durable, result }),
+    timer: () => seconds?.startTimer({ consumer: durable }),
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
@@ -32,8 +50,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).u
 const retryDelayMs = (deliveryCount: number) => Math.min(60_000, 1_000 * 2 ** Math.max(0, deliveryCount - 1));
 
 /** Starts consuming (once the stream is available) until `stop()`. */
-export function runConsumer(stream: EventStream, spec: ConsumerSpec, logger: Logger): RunningConsumer {
-  if (!stream.configured) return { ready: Promise.resolve(), stop: async () => undefined };
+export function runConsumer(stream: EventStream, spec: ConsumerSpec, logger: Logger, metrics?: Metrics): RunningConsumer {
+  if (!stream.configured) return { ready: Promise.resolve(), lag: async () => undefined, stop: async () => undefined };
+  const observe = consumerMetrics(metrics, spec.durable);
   let stopping = false;
   let subscribed!: () => void;
   const ready = new Promise<void>((resolve) => (subscribed = resolve));
@@ -65,17 +84,36 @@ export function runConsumer(stream: EventStream, spec: ConsumerSpec, logger: Log
       if (!event) {
         logger.warn({ consumer: spec.durable, subject: m.subject, seq: m.seq }, 'not an event envelope this version knows; dropped');
         m.term('not a known event envelope');
+        observe.handled('dropped');
         continue;
       }
+      const done = observe.timer();
       try {
         await spec.handle(event, { deliveryCount: m.info.deliveryCount, streamSeq: m.seq });
         m.ack();
+        observe.handled('ok');
       } catch (error) {
         logger.warn({ err: error, consumer: spec.durable, eventId: event.id, attempt: m.info.deliveryCount }, 'event handler failed; will retry');
         m.nak(retryDelayMs(m.info.deliveryCount));
+        observe.handled('failed');
       }
+      done?.();
+      // What the server had left for this consumer when it delivered this one.
+      observe.lag(m.info.pending);
     }
   };
+
+  const lag = async (): Promise<number | undefined> => {
+    try {
+      const info = await stream.clients().jsm.consumers.info(stream.streamName, spec.durable);
+      return info.num_pending + info.num_ack_pending;
+    } catch {
+      return undefined;
+    }
+  };
+  // Between deliveries (idle, or a handler stuck on one event) the gauge comes from the server.
+  const poll = setInterval(() => void lag().then((n) => n !== undefined && observe.lag(n)), LAG_POLL_MS);
+  poll.unref();
 
   const loop = (async () => {
     while (!stopping) {
@@ -92,8 +130,10 @@ export function runConsumer(stream: EventStream, spec: ConsumerSpec, logger: Log
 
   return {
     ready,
+    lag,
     async stop() {
       stopping = true;
+      clearInterval(poll);
       subscribed();
       current?.stop();
       await loop;

@@ -14,6 +14,7 @@ export * from './connection.ts';
 export * from './consumer.ts';
 export * from './relay.ts';
 export * from './table-outbox.ts';
+export * from './replay.ts';
 
 /**
  * Runs one statement on a client at start-up, so its first real use (the relay's first pass, a
@@ -69,6 +70,7 @@ export function subgraphEvents<TX extends RawTx>(options: { name: string; config
     retentionHours: config.EVENTS_OUTBOX_RETENTION_HOURS,
   });
   const consumers: RunningConsumer[] = [];
+  const byName = new Map<string, RunningConsumer>();
   return {
     stream,
     relay,
@@ -77,7 +79,13 @@ export function subgraphEvents<TX extends RawTx>(options: { name: string; config
     job: relayJob(name, relay, stream, config.EVENTS_RELAY_INTERVAL_MS, logger),
     /** Starts a durable consumer; stopped by `close()`. */
     consume(spec: ConsumerSpec): void {
-      consumers.push(runConsumer(stream, spec, logger));
+      const consumer = runConsumer(stream, spec, logger, options.metrics);
+      consumers.push(consumer);
+      byName.set(spec.durable, consumer);
+    },
+    /** Events behind the stream head for the consumer `durable` (tests wait for 0; `undefined` when unknown or the stream is away). */
+    consumerLag(durable: string): Promise<number | undefined> {
+      return byName.get(durable)?.lag() ?? Promise.resolve(undefined);
     },
     /** Resolves once the stream is reachable and every consumer subscribed, or after `timeoutMs` (tests start work after it). */
     async ready(timeoutMs = 15_000): Promise<boolean> {

@@ -3,7 +3,8 @@ import { mergeResolvers, moduleTypeDefs } from '@platform/server';
 import type { Resolvers } from '../generated/graphql.ts';
 import { cartResolvers } from './cart/resolvers.ts';
 import { reminderResolvers } from './reminders/resolvers.ts';
+import { analyticsResolvers } from './analytics/resolvers.ts';
 
-export const typeDefs = moduleTypeDefs(new URL('./', import.meta.url), ['cart', 'reminders']);
+export const typeDefs = moduleTypeDefs(new URL('./', import.meta.url), ['cart', 'reminders', 'analytics']);
 
-export const resolvers = mergeResolvers<Resolvers>(cartResolvers, reminderResolvers);
+export const resolvers = mergeResolvers<Resolvers>(cartResolvers, reminderResolvers, analyticsResolvers);

@@ -16,6 +16,7 @@ import { GuestSessionService } from './guest-session-service.ts';
 import { HistoryService } from './history-service.ts';
 import { MergeService } from './merge-service.ts';
 import { ShareService } from './share-service.ts';
+import { AnalyticsService } from './analytics/analytics-service.ts';
 import { AbandonmentService } from './reminders/abandonment-service.ts';
 import type { Notifier } from './reminders/notifier.ts';
 import { ReminderService, type ReminderOutcome } from './reminders/reminder-service.ts';
@@ -59,6 +60,7 @@ export function createCartServices(deps: CartServiceDeps, settings: CartServiceS
     shares: new ShareService({ prisma, db, tags, lifetimes: settings.lifetimes, days: settings.shareDays }),
     guestSessions: new GuestSessionService({ prisma, jwtSecret: settings.jwtSecret, days: settings.guestSessionDays }),
     history: new HistoryService({ prisma, db }),
+    analytics: new AnalyticsService({ db }),
     expiry: new ExpiryService({ prisma, cache, tags }),
     abandonment: new AbandonmentService({ prisma: deps.background, idleHours: settings.abandonedAfterHours }),
     reminders: new ReminderService({ prisma, product, pricing, notifier: deps.notifier, storefrontUrl: settings.storefrontUrl, ...(settings.observeReminder ? { observe: settings.observeReminder } : {}) }),

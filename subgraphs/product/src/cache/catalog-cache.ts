@@ -11,11 +11,14 @@ import { createJsonCache, type Redis } from '@platform/redis';
 import type { Logger } from '@platform/logger';
 import type { Metrics } from '@platform/server';
 import type { Category, Product } from '../generated/prisma/client.ts';
+import type { AffinityCandidate } from '../data/affinity.ts';
 
 const keys = {
   product: (id: string) => `catalog:product:v1:${id}`,
   availability: (id: string) => `catalog:availability:v1:${id}`,
   categories: 'catalog:categories:v1',
+  affinity: (id: string) => `catalog:affinity:v1:${id}`,
+  bestSellers: (categoryId: string | null) => `catalog:bestsellers:v1:${categoryId ?? '*'}`,
 };
 
 /** How long after an invalidation the second delete runs. */
@@ -77,6 +80,20 @@ export function createCatalogCache(redis: Redis, logger: Logger, settings: Catal
         return value?.map(reviveCategory);
       },
       set: (rows: readonly Category[]) => json.setMany([{ key: keys.categories, value: rows }], settings.productTtlSeconds),
+    },
+    /** A product's strongest partners with their scores (dropped by the affinity consumer when they change). */
+    affinity: {
+      get: (ids: readonly string[]) => getMany<AffinityCandidate[]>('affinity', ids.map(keys.affinity)),
+      set: (entries: readonly { productId: string; candidates: AffinityCandidate[] }[]) =>
+        json.setMany(entries.map((e) => ({ key: keys.affinity(e.productId), value: e.candidates })), settings.productTtlSeconds),
+      invalidate: (ids: readonly string[]) => invalidate([...new Set(ids)].map(keys.affinity)),
+    },
+    /** A category's (or, for `null`, the catalog's) best sellers (dropped when a paid order changes them). */
+    bestSellers: {
+      get: (categoryIds: readonly (string | null)[]) => getMany<string[]>('bestsellers', categoryIds.map(keys.bestSellers)),
+      set: (entries: readonly { categoryId: string | null; productIds: string[] }[]) =>
+        json.setMany(entries.map((e) => ({ key: keys.bestSellers(e.categoryId), value: e.productIds })), settings.productTtlSeconds),
+      invalidate: (categoryIds: readonly (string | null)[]) => invalidate([...new Set(categoryIds)].map(keys.bestSellers)),
     },
   };
 }

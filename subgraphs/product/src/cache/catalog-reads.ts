@@ -4,7 +4,7 @@
  * however many entities are asked for. Given a tag collector, each read notes the cache tags of
  * what it reads first (in the same Redis pipeline, so a token is never newer than its data).
  */
-import type { CacheTags } from '@platform/server';
+import type { CacheTags, SqlExecutor } from '@platform/server';
 import type { Category, PrismaClient, Product } from '../generated/prisma/client.ts';
 import { alignById, findAvailability, findCategories, findProductsByIds } from '../data/products.ts';
 import type { CatalogCache } from './catalog-cache.ts';
@@ -20,6 +20,8 @@ export interface AvailabilityRow {
 export interface CatalogReads {
   prisma: PrismaClient;
   cache: CatalogCache;
+  /** Plain SQL on the same pool (recommendation reads). */
+  sql: SqlExecutor;
 }
 
 /** Products by id, cache first; what the cache lacks is read in one statement and cached. */

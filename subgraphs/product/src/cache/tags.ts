@@ -10,3 +10,7 @@ export const ANY_STOCK_TAG = 'stock';
 export const CATALOG_TAG = 'catalog';
 /** The category tree. */
 export const CATEGORIES_TAG = 'categories';
+/** One product's "frequently bought together" partners (bumped by the affinity consumer). */
+export const affinityTag = (id: string): string => `affinity:${id}`;
+/** Best sellers of every category (bumped by the affinity consumer on every paid order). */
+export const BESTSELLERS_TAG = 'bestsellers';

@@ -6,6 +6,8 @@ import { loadAvailability, loadCategories, loadProducts, type AvailabilityRow, t
 import type { SaleCache } from '../cache/flash-sales.ts';
 import type { SaleRow } from './flash-sales.ts';
 import { alignById } from './products.ts';
+import { loadBestSellers, loadPartners } from '../cache/affinity-reads.ts';
+import type { AffinityCandidate } from './affinity.ts';
 
 export function createLoaders(reads: CatalogReads, sales: SaleCache, tags: CacheTags | null = null) {
   let categories: Promise<Category[]> | undefined;
@@ -16,6 +18,10 @@ export function createLoaders(reads: CatalogReads, sales: SaleCache, tags: Cache
     availability: new DataLoader<string, AvailabilityRow>((ids) => loadAvailability(reads, ids, tags)),
     /** Flash sales, at most a second old (`cache/flash-sales.ts`). */
     flashSale: new DataLoader<string, SaleRow | null>((ids) => sales.load(ids)),
+    /** A product's "frequently bought together" partners with scores, strongest first. */
+    partners: new DataLoader<string, AffinityCandidate[]>((ids) => loadPartners(reads, ids, tags)),
+    /** A category's best sellers (key '' for the whole catalog). */
+    bestSellers: new DataLoader<string, string[]>((keys) => loadBestSellers(reads, keys.map((k) => k || null), tags)),
     /** The category tree, read once per request. */
     categories: allCategories,
   };

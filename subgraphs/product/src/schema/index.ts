@@ -4,8 +4,9 @@ import { parse } from 'graphql';
 import type { Resolvers } from '../generated/graphql.ts';
 import { catalogResolvers } from './catalog/resolvers.ts';
 import { flashSaleResolvers } from './flash-sales/resolvers.ts';
+import { recommendationResolvers } from './recommendations/resolvers.ts';
 
-const MODULES = ['catalog', 'flash-sales'] as const;
+const MODULES = ['catalog', 'flash-sales', 'recommendations'] as const;
 
 export const typeDefs = parse(MODULES.map((module) => readFileSync(new URL(`./${module}/schema.graphql`, import.meta.url), 'utf8')).join('\n'));
 
@@ -21,4 +22,4 @@ function merge(...maps: Resolvers[]): Resolvers {
   return merged as Resolvers;
 }
 
-export const resolvers = merge(catalogResolvers, flashSaleResolvers);
+export const resolvers = merge(catalogResolvers, flashSaleResolvers, recommendationResolvers);

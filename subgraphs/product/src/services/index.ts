@@ -15,6 +15,7 @@ import { FlashRedemptionService } from './flash-sales/redemption-service.ts';
 import { FlashSaleService } from './flash-sales/sale-service.ts';
 import { InventoryService, type InventoryDeps } from './inventory-service.ts';
 import { ProductService } from './product-service.ts';
+import { RecommendationService } from './recommendation-service.ts';
 
 export interface FlashSaleSettings {
   redis: Redis;
@@ -41,6 +42,7 @@ export function createProductServices(deps: { prisma: PrismaClient; cache: Catal
   const { joinLimits } = flash;
   return {
     catalog: new CatalogService({ prisma: deps.prisma }),
+    recommendations: new RecommendationService(),
     products: new ProductService({ ...deps, inventory }),
     inventory,
     flashSales: new FlashSaleService({ prisma, catalog: deps.cache, tags: deps.tags, sales: flash.sales, admissions, currencyCode: flash.currencyCode, transactionWaitMs: wait }),
