@@ -16,9 +16,8 @@ export const ANALYTICS_TABLES = ['AnalyticsProductHour', 'AnalyticsProductDay', 
 export async function backfillAnalytics(config: CartConfig, logger: Logger): Promise<ReplayReport> {
   const db = createCartDb({ ...config, DATABASE_POOL_SIZE: 2 });
   try {
-    await emptyTables(db.pg, ANALYTICS_TABLES);
     const consumer = new AnalyticsConsumer({ sql: db.pg, defaultCountry: config.DEFAULT_COUNTRY, clock: () => new Date() });
-    const report = await replayStream(config, (event) => consumer.handle(event));
+    const report = await replayStream(config, (event) => consumer.handle(event), () => emptyTables(db.pg, ANALYTICS_TABLES));
     logger.info({ events: report.read }, 'cart analytics rebuilt from the stream');
     return report;
   } finally {

@@ -22,9 +22,8 @@ export async function backfillAffinity(config: ProductConfig, logger: Logger): P
   const cache = createCatalogCache(redis, logger, { productTtlSeconds: config.PRODUCT_CACHE_TTL_SECONDS, availabilityTtlSeconds: config.AVAILABILITY_CACHE_TTL_SECONDS });
   try {
     const before = await db.pg.query<{ id: string }>(`SELECT DISTINCT "productId"::text AS id FROM "catalog"."ProductAffinity"`);
-    await emptyTables(db.pg, AFFINITY_TABLES);
     const consumer = new AffinityConsumer({ sql: db.pg, cache, tags, settings: { halfLifeDays: config.AFFINITY_HALF_LIFE_DAYS, sessionHours: config.AFFINITY_SESSION_HOURS }, clock: () => new Date() });
-    const report = await replayStream(config, (event) => consumer.handle(event));
+    const report = await replayStream(config, (event) => consumer.handle(event), () => emptyTables(db.pg, AFFINITY_TABLES));
     // Lists of products the replay no longer pairs would stay cached otherwise.
     const ids = before.map((r) => r.id);
     await Promise.all([cache.affinity.invalidate(ids), tags.bump([...ids.map(affinityTag), BESTSELLERS_TAG])]);

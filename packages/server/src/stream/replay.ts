@@ -40,8 +40,11 @@ export interface ReplayReport {
   lastSeq: number;
 }
 
-/** Feeds every retained event to `handle`, one at a time, oldest first. */
-export async function replayStream(settings: StreamSettings, handle: (event: EventEnvelope) => Promise<unknown>): Promise<ReplayReport> {
+/**
+ * Feeds every retained event to `handle`, one at a time, oldest first. `prepare` (emptying the
+ * tables) runs only once the stream is known to be reachable, so a misconfigured run wipes nothing.
+ */
+export async function replayStream(settings: StreamSettings, handle: (event: EventEnvelope) => Promise<unknown>, prepare: () => Promise<void> = async () => undefined): Promise<ReplayReport> {
   if (!settings.NATS_URL) throw new Error('NATS_URL is not set: there is no stream to replay');
   const nc = await connect({ servers: settings.NATS_URL.split(','), timeout: 5_000, name: 'replay' });
   const report: ReplayReport = { read: 0, skipped: 0, lastSeq: 0 };
@@ -49,6 +52,7 @@ export async function replayStream(settings: StreamSettings, handle: (event: Eve
     const jsm = await jetstreamManager(nc);
     const info = await jsm.streams.info(settings.EVENTS_STREAM);
     const last = info.state.last_seq;
+    await prepare();
     if (info.state.messages === 0) return report;
     const consumer = await jetstream(nc).consumers.get(settings.EVENTS_STREAM, { deliver_policy: DeliverPolicy.All });
     const messages = await consumer.consume();
