@@ -38,6 +38,8 @@ export interface StackOptions {
   payments?: OrderSubgraphOptions['payments'];
   /** Route every service's Redis through a proxy the test can take down (`stack.redisProxy`). */
   redisProxy?: boolean;
+  /** Receives every service's log lines (JSON) instead of stdout; set `LOG_LEVEL` in `env` to see them. */
+  logs?: (line: string) => void;
 }
 
 export interface TestStack extends TestClient {
@@ -95,7 +97,8 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     EVENTS_DATABASE_POOL_SIZE: '1',
     ...options.env,
   };
-  const logger = (name: string) => createLogger(name, { level: env.LOG_LEVEL });
+  const sink = options.logs;
+  const logger = (name: string) => createLogger(name, { level: env.LOG_LEVEL, ...(sink ? { destination: { write: (line: string) => sink(line) } } : {}) });
   const started: { stop(): Promise<void> }[] = [];
   const track = <T extends { stop(): Promise<void> }>(s: T) => (started.push(s), s);
   try {

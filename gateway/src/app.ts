@@ -142,7 +142,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     before: corsHandler(config.corsOrigins),
     shedder,
     onShed: (reason) => shed.inc({ reason }),
-    graphql: createGraphQLEndpoint({ apollo, identityOf: (req) => identityOf(req.headers), rateLimiter, persisted, analyse: createDocumentAnalyser(() => apiSchema), cache: responseCache }),
+    graphql: createGraphQLEndpoint({ apollo, identityOf: (req) => identityOf(req.headers), rateLimiter, persisted, analyse: createDocumentAnalyser(() => apiSchema), cache: responseCache, logger }),
     context: async () => {
       throw new Error('the gateway serves /graphql through its own endpoint');
     },

@@ -14,6 +14,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Pool } from 'undici';
 import { signIdentity, type Identity } from '@platform/auth';
 import { CACHE_TAGS_HEADER } from '@platform/server';
+import { activeContext, inSpan, withContext, type TraceContext } from '@platform/telemetry';
 import { graphql } from './graphql.ts';
 
 /** The tags a cached response depends on, collected from every subgraph answer of one request. */
@@ -58,6 +59,8 @@ interface Pending {
 
 interface Batch {
   identity: Identity;
+  /** The trace context of the request that made these fetches: the flush runs on a later tick, possibly for several requests. */
+  trace: TraceContext;
   wantTags: boolean;
   items: Pending[];
 }
@@ -90,7 +93,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const body = { query: request.query, variables: request.variables, operationName: request.operationName };
     return new Promise<GatewayGraphQLResponse>((resolve, reject) => {
       let batch = this.batches.get(context);
-      if (!batch) this.batches.set(context, (batch = { identity: context.identity ?? { kind: 'anonymous' }, wantTags: context.tags !== undefined, items: [] }));
+      if (!batch) this.batches.set(context, (batch = { identity: context.identity ?? { kind: 'anonymous' }, trace: activeContext(), wantTags: context.tags !== undefined, items: [] }));
       batch.items.push({ body, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
@@ -109,7 +112,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     this.flushScheduled = false;
     const batches = [...this.batches.values()];
     this.batches.clear();
-    for (const batch of batches) void this.send(batch);
+    for (const batch of batches) void withContext(batch.trace, () => inSpan(`subgraph ${this.options.name}`, { 'platform.subgraph': this.options.name, 'platform.batch_size': batch.items.length }, () => this.send(batch)));
   }
 
   private async send(batch: Batch): Promise<void> {

@@ -10,6 +10,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Identity } from '@platform/auth';
+import type { Logger } from '@platform/logger';
+import { annotate, tracingEnabled } from '@platform/telemetry';
 import { canonicalJson, HttpError, readBody, unstorablePath } from '@platform/server';
 import type { DocumentInfo } from './cache/cacheable.ts';
 import type { ResponseCache } from './cache/response-cache.ts';
@@ -25,6 +27,7 @@ export interface EndpointDeps {
   analyse(query: string, operationName: string | undefined): DocumentInfo;
   /** Absent when the response cache is off. */
   cache: ResponseCache | undefined;
+  logger?: Logger;
 }
 
 /** Whose cached responses these are: never shared across users, guests, roles or the anonymous. */
@@ -92,6 +95,10 @@ export function createGraphQLEndpoint(deps: EndpointDeps) {
     if (unstorable) throw new HttpError(400, `\`${unstorable}\` holds a character no field accepts (NUL or an unpaired surrogate).`, 'BAD_USER_INPUT', { extensions: { field: unstorable } });
     const key = deps.cache && info.cacheable ? `${identityKey(identity)}\u0000${operation.hash}\u0000${operationName ?? ''}\u0000${canonicalJson(body.variables ?? {})}` : undefined;
     const [, lookup] = await Promise.all([deps.rateLimiter.consume(identity, req), key ? deps.cache!.lookup(key) : undefined]);
+    // Operation names are the client's document names (bounded by the registered documents), never variables.
+    // (Guarded: with tracing off and debug logs off a cached view allocates nothing here.)
+    if (tracingEnabled()) annotate({ 'graphql.operation.name': info.name ?? '', 'platform.response_cache': lookup?.kind ?? 'off' });
+    if (deps.logger?.isLevelEnabled('debug')) deps.logger.debug({ operation: info.name, cache: lookup?.kind ?? 'off' }, 'graphql request');
     if (lookup?.kind === 'hit') {
       res.writeHead(200, JSON_HEADERS);
       return void res.end(lookup.body);

@@ -2,6 +2,7 @@
  * Cart operations: the rules of each change. Every change goes through `CartWriter`, which owns
  * the transaction, locking, versioning, idempotency, outbox and cache invalidation.
  */
+import { annotate } from '@platform/telemetry';
 import type { PricingClient } from '@subgraph/pricing/contract';
 import type { ProductClient } from '@subgraph/product/contract';
 import type { CartReads } from '../cache/cart-reads.ts';
@@ -187,6 +188,7 @@ export class CartService {
   /** Runs a change through the writer and answers with the cart after it. */
   private async run(ctx: RequestContext, owner: Owner, write: WriteRequest, change: Change<undefined>): Promise<CartResult> {
     const result = await this.deps.writer.write(ctx, owner, write, change);
+    if ('cart' in result) annotate({ 'cart.id': result.cart.id });
     return 'cart' in result ? result.cart : result;
   }
 
