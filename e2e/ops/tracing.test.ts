@@ -2,7 +2,7 @@
  * One request is one trace: a cart view and a checkout sent with a client's `traceparent` are
  * each exported (to an OTLP/HTTP receiver inside the test) as a single trace in which the
  * gateway's server span is the ancestor of every subgraph fetch, internal call, SQL statement
- * and Redis command, and a log line written while serving it carries the same `trace_id`.
+ * and Redis command (and the relay's later publish of the order's event to the stream), and a log line written while serving it carries the same `trace_id`.
  *
  * Tracing patches libraries as they load, so it starts before the stack's modules are imported
  * (the dynamic import below), as the services' entry points do.
@@ -123,12 +123,14 @@ describe('distributed tracing', () => {
     const orderId = (body.data!.checkout as { id: string }).id;
     const ports = subgraphPorts();
     const internal = (spans: ReceivedSpan[]) => new Set(spans.filter((s) => s.kind === 2 && pathOf(s).startsWith('/internal/')).map((s) => ports[portOf(s)]));
-    const spans = await traceOf(traceId, (all) => all.some((s) => s.parentSpanId === clientSpanId) && ['cart', 'product', 'pricing'].every((n) => internal(all).has(n)) && all.some(isSql));
+    const spans = await traceOf(traceId, (all) => all.some((s) => s.parentSpanId === clientSpanId) && ['cart', 'product', 'pricing'].every((n) => internal(all).has(n)) && all.some(isSql) && all.some((s) => s.name === 'publish order.paid'));
     const root = gatewaySpan(spans, clientSpanId);
     expect(root.attributes['graphql.operation.name']).toBe('Checkout');
     expect([...internal(spans)].sort()).toEqual(['cart', 'pricing', 'product']);
     expect(spans.some((s) => s.attributes['order.id'] === orderId)).toBe(true);
     expect(spans.filter(isSql).length).toBeGreaterThan(0);
+    // The relay published the order's event later, from the outbox row's stored traceparent: still this trace.
+    expect(spans.filter((s) => s.name === 'publish order.paid').map((s) => ({ kind: s.kind, id: s.attributes['messaging.destination.name'] }))).toEqual([{ kind: 4, id: `${stack.events.prefix}.order.paid` }]);
     expect(orphans(spans, root)).toEqual([]);
     expect(logs.filter((l) => l.trace_id === traceId).map((l) => l.msg)).toContain('checkout finished');
   });

@@ -4,7 +4,7 @@
  * no SDK is registered, so with tracing off the SDK and its instrumentations are never loaded and
  * a request pays nothing for them. `startTelemetry` loads `sdk.ts` when tracing is on.
  */
-import { context, propagation, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { ConfigError, loadConfig, vars, z, type Env } from '@platform/config';
 
 export const telemetryShape = {
@@ -111,6 +111,30 @@ export async function inSpan<T>(name: string, attributes: Attributes, fn: () => 
       span.end();
     }
   });
+}
+
+/** The W3C `traceparent` of the current span, or null outside a traced request (stored with outbox rows). */
+export function currentTraceparent(): string | null {
+  if (!running) return null;
+  return traceHeaders().traceparent ?? null;
+}
+
+/**
+ * Runs `send` in a producer span continuing `traceparent` (a request's, stored with an outbox row)
+ * and gives it the headers naming that span. Without tracing or a stored parent: no span, no headers.
+ */
+export async function inProducerSpan<T>(traceparent: string | null | undefined, name: string, attributes: Attributes, send: (headers: Record<string, string>) => Promise<T>): Promise<T> {
+  if (!running || !traceparent) return send({});
+  const parent = propagation.extract(ROOT_CONTEXT, { traceparent });
+  const span = tracer().startSpan(name, { kind: SpanKind.PRODUCER, attributes }, parent);
+  try {
+    return await context.with(trace.setSpan(parent, span), () => send(traceHeaders()));
+  } catch (error) {
+    span.setStatus({ code: 2, message: (error as Error).message });
+    throw error;
+  } finally {
+    span.end();
+  }
 }
 
 /** W3C trace-context headers of the current context (for carriers no instrumentation covers: stream messages). */
