@@ -38,6 +38,8 @@ export interface StackOptions {
   payments?: OrderSubgraphOptions['payments'];
   /** Route every service's Redis through a proxy the test can take down (`stack.redisProxy`). */
   redisProxy?: boolean;
+  /** Put the product subgraph behind a proxy the test can freeze (`stack.productProxy`): the gateway, cart and order all reach it through the proxy. */
+  productProxy?: boolean;
   /** Receives every service's log lines (JSON) instead of stdout; set `LOG_LEVEL` in `env` to see them. */
   logs?: (line: string) => void;
 }
@@ -51,6 +53,8 @@ export interface TestStack extends TestClient {
   events: { natsUrl: string; stream: string; prefix: string };
   /** Present with `redisProxy: true`: `down()` makes Redis unreachable for this stack only. */
   redisProxy?: TcpProxy;
+  /** Present with `productProxy: true`: `freeze()` makes the product subgraph stop answering (as SIGSTOP would), `thaw()` resumes it. */
+  productProxy?: TcpProxy;
   gateway: RunningGateway;
   subgraphs: { product: RunningProductSubgraph; pricing: RunningPricingSubgraph; cart: RunningCartSubgraph; order: RunningOrderSubgraph };
   stop(): Promise<void>;
@@ -100,13 +104,15 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const sink = options.logs;
   const logger = (name: string) => createLogger(name, { level: env.LOG_LEVEL, ...(sink ? { destination: { write: (line: string) => sink(line) } } : {}) });
   const started: { stop(): Promise<void> }[] = [];
+  let productProxy: TcpProxy | undefined;
   const track = <T extends { stop(): Promise<void> }>(s: T) => (started.push(s), s);
   try {
     const [product, pricing] = await Promise.all([
       startProductSubgraph(loadProductConfig(env), logger('product'), options.productNow ? { now: options.productNow } : {}).then(track),
       startPricingSubgraph(loadPricingConfig(env), logger('pricing')).then(track),
     ]);
-    Object.assign(env, { PRODUCT_URL: url(product.port), PRICING_URL: url(pricing.port) });
+    productProxy = options.productProxy ? await startTcpProxy({ host: '127.0.0.1', port: product.port }) : undefined;
+    Object.assign(env, { PRODUCT_URL: url(productProxy?.port ?? product.port), PRICING_URL: url(pricing.port) });
     // Order calls the cart during checkout, so it starts once the cart's URL is known.
     const cart = track(await startCartSubgraph(loadCartConfig(env), logger('cart'), options.now ? { now: options.now } : {}));
     Object.assign(env, { CART_URL: url(cart.port) });
@@ -118,13 +124,15 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     const stop = async () => {
       for (const service of started.reverse()) await service.stop().catch(() => undefined);
       await redisProxy?.close();
+      await productProxy?.close();
       await deleteStream(events).catch(() => undefined);
       await db.drop();
     };
-    return { ...createClient(gateway.url, TEST_JWT_SECRET), db, env, redisPrefix, events, ...(redisProxy ? { redisProxy } : {}), gateway, subgraphs: { product, pricing, cart, order }, stop };
+    return { ...createClient(gateway.url, TEST_JWT_SECRET), db, env, redisPrefix, events, ...(redisProxy ? { redisProxy } : {}), ...(productProxy ? { productProxy } : {}), gateway, subgraphs: { product, pricing, cart, order }, stop };
   } catch (error) {
     for (const service of started.reverse()) await service.stop().catch(() => undefined);
     await redisProxy?.close();
+    await productProxy?.close();
     await deleteStream(events).catch(() => undefined);
     await db.drop();
     throw error;

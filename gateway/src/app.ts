@@ -15,7 +15,7 @@ import type { GraphQLSchema } from 'graphql';
 import { maskError } from '@platform/errors';
 import type { Logger } from '@platform/logger';
 import { closeRedis, createRedis, createTagStore, pingRedis, type Redis } from '@platform/redis';
-import { createHttpServer, createLoadShedder, createMetrics, listen, runReadiness, type RunningService } from '@platform/server';
+import { createBreakers, createHttpServer, createLoadShedder, createMetrics, listen, runReadiness, type RunningService } from '@platform/server';
 import { Gauge } from 'prom-client';
 import { createDocumentAnalyser } from './cache/cacheable.ts';
 import { ResponseCache } from './cache/response-cache.ts';
@@ -90,6 +90,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const requests = metrics.counter('gateway_subgraph_requests_total', 'HTTP requests sent to subgraphs (a batch of fetches counts once), by subgraph', ['subgraph']);
   const sent: Record<string, number> = {};
   const dataSources: SubgraphDataSource[] = [];
+  const breakers = createBreakers(metrics, { failures: config.CIRCUIT_FAILURES, openMs: config.CIRCUIT_OPEN_MS });
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
     // URLs come from configuration, never from the committed supergraph.
@@ -99,6 +100,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
         url: config.subgraphUrls[name] ?? url!,
         internalSecret: config.INTERNAL_SECRET,
         timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+        readTimeoutMs: config.SUBGRAPH_QUERY_TIMEOUT_MS,
+        breaker: breakers.for(name),
         connections: config.SUBGRAPH_CONNECTIONS,
         onRequest: (subgraph) => {
           sent[subgraph] = (sent[subgraph] ?? 0) + 1;
@@ -128,7 +131,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   let apiSchema: GraphQLSchema | undefined;
   const stopWatchingSchema = gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => void (apiSchema = loaded));
   const responseCache = config.RESPONSE_CACHE_ENABLED
-    ? new ResponseCache({ redis, tags: createTagStore(redis, logger), metrics }, { maxEntries: config.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: config.RESPONSE_CACHE_MAX_MB * 1024 * 1024, ttlSeconds: config.RESPONSE_CACHE_TTL_SECONDS })
+    ? new ResponseCache({ redis, tags: createTagStore(redis, logger), metrics }, { maxEntries: config.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: config.RESPONSE_CACHE_MAX_MB * 1024 * 1024, ttlSeconds: config.RESPONSE_CACHE_TTL_SECONDS, staleIfErrorSeconds: config.STALE_IF_ERROR_SECONDS })
     : undefined;
   const persisted = new PersistedOperations({ manifest: loadManifest(config.PERSISTED_OPERATIONS_PATH, logger), redis, logger, registeredOnly: config.PERSISTED_OPERATIONS_ONLY });
   const identityOf = rememberingIdentity(config.AUTH_JWT_SECRET);

@@ -9,6 +9,10 @@ export const gatewayShape = {
   HOST: z.string().default('0.0.0.0'),
   /** Budget for one subgraph fetch; a slow subgraph fails its part of the plan, not the process. */
   SUBGRAPH_TIMEOUT_MS: vars.positiveInt.default(5_000),
+  /** Budget for one subgraph fetch of a query: a cart view answers within it, from its last good response or naming what is missing. */
+  SUBGRAPH_QUERY_TIMEOUT_MS: vars.positiveInt.default(1_000),
+  /** How old a last good response may be to stand in for a view whose subgraph is down (marked `extensions.stale`); 0 = never. */
+  STALE_IF_ERROR_SECONDS: vars.nonNegativeInt.default(600),
   /** Keep-alive connections from this gateway to each subgraph. */
   SUBGRAPH_CONNECTIONS: vars.positiveInt.default(64),
   /** Serve repeated queries from the per-identity response cache (invalidated by cache tags through Redis). */

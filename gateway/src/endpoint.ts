@@ -104,14 +104,28 @@ export function createGraphQLEndpoint(deps: EndpointDeps) {
       return void res.end(lookup.body);
     }
     const context: GatewayContext = key && lookup?.kind !== 'bypass' ? { identity, tags: new ResponseTags() } : { identity };
+    if (info.type === 'query') context.readOnly = true;
+    // Made here, not by the data source: Apollo hands data sources a shallow copy of the context.
+    context.unavailable = new Set();
     const resolved = withQuery(body, operation.query);
-    const written = await runApollo(deps, req, res, method, method === 'GET' ? undefined : resolved, method === 'GET' ? searchOf(resolved) : url.search, context);
+    // A query whose subgraph did not answer: this caller's last good answer, marked stale, if there is one.
+    const fallback = key ? (down: string[]) => deps.cache!.staleFor(key, down) : undefined;
+    const written = await runApollo(deps, req, res, method, method === 'GET' ? undefined : resolved, method === 'GET' ? searchOf(resolved) : url.search, context, fallback);
     if (key && context.tags?.storable && written.status === 200 && written.body !== undefined) deps.cache!.store(key, written.body, context.tags.tokens);
   };
 }
 
 /** Runs one request through Apollo Server and writes its answer; returns what it wrote. */
-async function runApollo(deps: EndpointDeps, req: IncomingMessage, res: ServerResponse, method: string, body: unknown, search: string, context: GatewayContext): Promise<{ status: number; body: string | undefined }> {
+async function runApollo(
+  deps: EndpointDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  body: unknown,
+  search: string,
+  context: GatewayContext,
+  fallback?: (unavailable: string[]) => string | undefined,
+): Promise<{ status: number; body: string | undefined }> {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   const response = await deps.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method, headers, search, body }, context: async () => context });
@@ -119,6 +133,12 @@ async function runApollo(deps: EndpointDeps, req: IncomingMessage, res: ServerRe
   const status = response.status ?? 200;
   res.statusCode = status;
   if (response.body.kind === 'complete') {
+    const stale = context.unavailable?.size ? fallback?.([...context.unavailable]) : undefined;
+    if (stale !== undefined) {
+      res.statusCode = 200;
+      res.end(stale);
+      return { status: 200, body: undefined };
+    }
     res.end(response.body.string);
     return { status, body: response.body.string };
   }

@@ -1,7 +1,7 @@
 /** Builds and starts the cart subgraph; used by `index.ts` and by the test harness. */
 import type { Logger } from '@platform/logger';
 import type { Redis } from '@platform/redis';
-import { launchSubgraph, LOCKS, schedule, subgraphBasics, type RunningService } from '@platform/server';
+import { createBreakers, launchSubgraph, LOCKS, schedule, subgraphBasics, type RunningService } from '@platform/server';
 import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { pricingClient } from '@subgraph/pricing/contract';
 import { productClient } from '@subgraph/product/contract';
@@ -49,8 +49,9 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
   const database = createCartDb(config, onSql);
   const { prisma, sql } = database;
   const clientOptions = { secret: config.INTERNAL_SECRET, caller: 'cart', timeoutMs: config.INTERNAL_CALL_TIMEOUT_MS };
-  const product = productClient({ baseUrl: config.PRODUCT_URL, ...clientOptions });
-  const pricing = pricingClient({ baseUrl: config.PRICING_URL, ...clientOptions });
+  const breakers = createBreakers(metrics, { failures: config.CIRCUIT_FAILURES, openMs: config.CIRCUIT_OPEN_MS });
+  const product = productClient({ baseUrl: config.PRODUCT_URL, ...clientOptions, breaker: breakers.for('product') });
+  const pricing = pricingClient({ baseUrl: config.PRICING_URL, ...clientOptions, breaker: breakers.for('pricing') });
   const cache = createCartCache(redis, logger, config.CART_CACHE_TTL_SECONDS, (hit) => cacheMetric.inc({ result: hit ? 'hit' : 'miss' }));
   // Background work (relay, scan) gets its own small pool and is not counted as request SQL.
   const backgroundDb = createCartDb({ ...config, DATABASE_POOL_SIZE: config.EVENTS_DATABASE_POOL_SIZE }, onSql);

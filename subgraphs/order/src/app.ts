@@ -2,7 +2,7 @@
 import { Gauge } from 'prom-client';
 import type { Logger } from '@platform/logger';
 import { createTokenBucket } from '@platform/redis';
-import { launchSubgraph, LOCKS, runExclusive, schedule, subgraphBasics, type RunningService } from '@platform/server';
+import { createBreakers, launchSubgraph, LOCKS, runExclusive, schedule, subgraphBasics, type RunningService } from '@platform/server';
 import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { pruneEvents } from './data/webhooks.ts';
 import { createPlatformClients } from './clients/index.ts';
@@ -78,7 +78,7 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
       policy,
     },
   );
-  const clients = createPlatformClients({ cartUrl: config.CART_URL, productUrl: config.PRODUCT_URL, pricingUrl: config.PRICING_URL, secret: config.INTERNAL_SECRET, timeoutMs: config.INTERNAL_CALL_TIMEOUT_MS });
+  const clients = createPlatformClients({ cartUrl: config.CART_URL, productUrl: config.PRODUCT_URL, pricingUrl: config.PRICING_URL, secret: config.INTERNAL_SECRET, timeoutMs: config.INTERNAL_CALL_TIMEOUT_MS, breakers: createBreakers(metrics, { failures: config.CIRCUIT_FAILURES, openMs: config.CIRCUIT_OPEN_MS }) });
   const payments = options.payments ?? createPaymentProvider(config);
   const faults: FaultPoints = {};
   const flashOutcomes = metrics.counter('flash_checkouts_total', 'checkoutFlashSale requests by outcome (Order or the UserError type)', ['outcome']);
