@@ -97,6 +97,30 @@ describe('with the product subgraph frozen', () => {
     expect((fresh as { extensions?: { stale?: unknown } }).extensions?.stale).toBeUndefined();
   });
 
+  it('addCartLine accepts a line against the last known stock and says so (stockUnverified); a product never seen is SERVICE_UNAVAILABLE naming product', async () => {
+    const user = 'degraded-adder';
+    const unseen = await createProduct(stack, { price: '4.00', stock: 5 });
+    await stack.data(AddCartLineDocument, { input: { productId: product.id, quantity: 1 } }, { user });
+    const add = (productId: string) =>
+      stack.request<{ addCartLine: { __typename: string; stockUnverified?: boolean; lines?: { quantity: number }[] } }>(
+        `mutation Add($input: AddCartLineInput!) { addCartLine(input: $input) { __typename ... on Cart { stockUnverified lines { quantity } } ... on UserError { code } } }`,
+        { input: { productId, quantity: 1 } },
+        { user },
+      );
+    stack.productProxy!.freeze();
+    try {
+      const accepted = await add(product.id);
+      expect(accepted.errors).toBeUndefined();
+      expect(accepted.data?.addCartLine).toEqual({ __typename: 'Cart', stockUnverified: true, lines: [{ quantity: 2 }] });
+      const refused = await add(unseen.id);
+      expect(refused.errors?.map((e) => [e.extensions?.code, e.extensions?.service])).toEqual([['SERVICE_UNAVAILABLE', 'product']]);
+    } finally {
+      stack.productProxy!.thaw();
+    }
+    // Back to normal: verified against product again.
+    await expect.poll(async () => (await add(unseen.id)).data?.addCartLine?.stockUnverified, { timeout: 15_000, interval: 300 }).toBe(false);
+  });
+
   it('a checkout fails cleanly with SERVICE_UNAVAILABLE and a retry hint, charging and holding nothing, and the same key completes once product is back', async () => {
     const user = 'degraded-buyer';
     const cart = expectType((await stack.data(AddCartLineDocument, { input: { productId: product.id, quantity: 2 } }, { user })).addCartLine, 'Cart');
