@@ -15,13 +15,14 @@ import type { GraphQLSchema } from 'graphql';
 import { maskError } from '@platform/errors';
 import type { Logger } from '@platform/logger';
 import { closeRedis, createRedis, createTagStore, pingRedis, type Redis } from '@platform/redis';
-import { createBreakers, createHttpServer, createLoadShedder, createMetrics, listen, runReadiness, type RunningService } from '@platform/server';
+import { countRedisErrors, createBreakers, createHttpServer, createLoadShedder, createMetrics, listen, runReadiness, type RunningService } from '@platform/server';
 import { Gauge } from 'prom-client';
 import { createDocumentAnalyser } from './cache/cacheable.ts';
 import { ResponseCache } from './cache/response-cache.ts';
 import type { GatewayConfig } from './config.ts';
 import { SubgraphDataSource, type GatewayContext } from './datasource.ts';
 import { createGraphQLEndpoint } from './endpoint.ts';
+import { createOperationMetrics } from './operation-metrics.ts';
 import { rememberingIdentity } from './identity.ts';
 import { createArmor } from './limits.ts';
 import { loadManifest, PersistedOperations } from './persisted.ts';
@@ -75,6 +76,8 @@ const noStoreOnErrors: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
     return {
       async willSendResponse({ contextValue, errors, response }) {
+        // The codes clients see (after masking), for the operation's error metrics.
+        if (contextValue.errorCodes && response.body.kind === 'single') for (const e of response.body.singleResult.errors ?? []) contextValue.errorCodes.push(String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
         if (!contextValue.tags) return;
         if (errors?.length || response.body.kind !== 'single' || response.body.singleResult.errors?.length) contextValue.tags.storable = false;
       },
@@ -86,10 +89,12 @@ const noStoreOnErrors: ApolloServerPlugin<GatewayContext> = {
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   const metrics = createMetrics('gateway');
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
+  countRedisErrors(metrics, redis);
   const rateLimiter = createRateLimiter(redis, { points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS });
   const requests = metrics.counter('gateway_subgraph_requests_total', 'HTTP requests sent to subgraphs (a batch of fetches counts once), by subgraph', ['subgraph']);
   const sent: Record<string, number> = {};
   const dataSources: SubgraphDataSource[] = [];
+  const operationMetrics = createOperationMetrics(metrics);
   const breakers = createBreakers(metrics, { failures: config.CIRCUIT_FAILURES, openMs: config.CIRCUIT_OPEN_MS });
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
@@ -103,6 +108,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
         readTimeoutMs: config.SUBGRAPH_QUERY_TIMEOUT_MS,
         breaker: breakers.for(name),
         connections: config.SUBGRAPH_CONNECTIONS,
+        onFetch: operationMetrics.fetch,
         onRequest: (subgraph) => {
           sent[subgraph] = (sent[subgraph] ?? 0) + 1;
           requests.inc({ subgraph });
@@ -145,7 +151,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     before: corsHandler(config.corsOrigins),
     shedder,
     onShed: (reason) => shed.inc({ reason }),
-    graphql: createGraphQLEndpoint({ apollo, identityOf: (req) => identityOf(req.headers), rateLimiter, persisted, analyse: createDocumentAnalyser(() => apiSchema), cache: responseCache, logger }),
+    graphql: createGraphQLEndpoint({ apollo, identityOf: (req) => identityOf(req.headers), rateLimiter, persisted, analyse: createDocumentAnalyser(() => apiSchema), cache: responseCache, logger, metrics: operationMetrics }),
     context: async () => {
       throw new Error('the gateway serves /graphql through its own endpoint');
     },

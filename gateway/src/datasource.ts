@@ -42,6 +42,8 @@ export interface GatewayContext {
   readOnly?: boolean;
   /** Subgraphs that did not answer this request (timed out, refused, circuit open); filled in by the data sources. */
   unavailable?: Set<string>;
+  /** Error codes of the answer (set by a plugin, read for metrics). */
+  errorCodes?: string[];
 }
 
 export interface SubgraphClientOptions {
@@ -57,6 +59,8 @@ export interface SubgraphClientOptions {
   connections: number;
   /** Counts each HTTP request sent (a batch counts once). */
   onRequest?: (subgraph: string) => void;
+  /** Each fetch's duration and failure kind (metrics). */
+  onFetch?: (subgraph: string, seconds: number, failure: 'timeout' | 'unavailable' | 'circuit_open' | 'error' | undefined) => void;
 }
 
 interface Pending {
@@ -138,6 +142,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       if (response.statusCode === 502 || response.statusCode === 503 || response.statusCode === 504) throw Object.assign(new Error(`subgraph ${this.options.name} answered ${response.statusCode}`), { code: 'SUBGRAPH_UNAVAILABLE' });
       return { status: response.statusCode, text };
     };
+    const started = performance.now();
     try {
       const response = this.options.breaker ? await this.options.breaker.run(fetch, isUnavailable) : await fetch();
       const text = response.text;
@@ -147,7 +152,9 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       const answers = single ? [parsed] : parsed;
       if (!Array.isArray(answers) || answers.length !== batch.items.length) throw new Error(`subgraph ${this.options.name} answered a malformed batch`);
       batch.items.forEach((item, i) => item.resolve(answers[i] as GatewayGraphQLResponse));
+      this.options.onFetch?.(this.options.name, (performance.now() - started) / 1000, undefined);
     } catch (error) {
+      this.options.onFetch?.(this.options.name, (performance.now() - started) / 1000, failureKind(error));
       const down = error instanceof CircuitOpenError || isUnavailable(error);
       if (down) batch.context.unavailable?.add(this.options.name);
       const failure = down ? unavailable(this.options.name, error instanceof CircuitOpenError ? error.retryAfterSeconds : 1) : error;
@@ -194,6 +201,13 @@ function userInputError(body: unknown): Error | undefined {
  */
 function unavailable(service: string, retryAfterSeconds: number): Error {
   return new graphql.GraphQLError(`The ${service} service is not answering right now; please try again in a moment.`, { extensions: { code: 'SERVICE_UNAVAILABLE', service, retryAfterSeconds } });
+}
+
+function failureKind(error: unknown): 'timeout' | 'unavailable' | 'circuit_open' | 'error' {
+  if (error instanceof CircuitOpenError) return 'circuit_open';
+  const code = (error as { code?: string } | null)?.code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return 'timeout';
+  return isUnavailable(error) ? 'unavailable' : 'error';
 }
 
 const UNAVAILABLE_CODES = new Set(['SUBGRAPH_UNAVAILABLE', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ETIMEDOUT']);

@@ -14,6 +14,7 @@ import type { Logger } from '@platform/logger';
 import { annotate, tracingEnabled } from '@platform/telemetry';
 import { canonicalJson, HttpError, readBody, unstorablePath } from '@platform/server';
 import type { DocumentInfo } from './cache/cacheable.ts';
+import type { OperationMetrics } from './operation-metrics.ts';
 import type { ResponseCache } from './cache/response-cache.ts';
 import { ResponseTags, type GatewayContext } from './datasource.ts';
 import type { OperationRequest, PersistedOperations } from './persisted.ts';
@@ -28,6 +29,7 @@ export interface EndpointDeps {
   /** Absent when the response cache is off. */
   cache: ResponseCache | undefined;
   logger?: Logger;
+  metrics?: OperationMetrics;
 }
 
 /** Whose cached responses these are: never shared across users, guests, roles or the anonymous. */
@@ -44,6 +46,7 @@ export function identityKey(identity: Identity): string {
   }
 }
 
+const NO_CODES: readonly string[] = [];
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
 function bodyFromSearch(params: URLSearchParams): OperationRequest {
@@ -89,6 +92,7 @@ export function createGraphQLEndpoint(deps: EndpointDeps) {
     const operation = await deps.persisted.resolve(body);
     const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
     const info = deps.analyse(operation.query, operationName);
+    const started = performance.now();
     // The client's mistakes, answered before anything runs (Apollo would answer a token limit with a 500).
     if (info.parseError) throw new HttpError(400, info.parseError, 'GRAPHQL_PARSE_FAILED');
     const unstorable = info.unstorable ?? unstorablePath(body.variables, 'variables');
@@ -101,17 +105,20 @@ export function createGraphQLEndpoint(deps: EndpointDeps) {
     if (deps.logger?.isLevelEnabled('debug')) deps.logger.debug({ operation: info.name, cache: lookup?.kind ?? 'off' }, 'graphql request');
     if (lookup?.kind === 'hit') {
       res.writeHead(200, JSON_HEADERS);
-      return void res.end(lookup.body);
+      res.end(lookup.body);
+      return void deps.metrics?.operation(info.name, info.type, (performance.now() - started) / 1000, NO_CODES, true);
     }
     const context: GatewayContext = key && lookup?.kind !== 'bypass' ? { identity, tags: new ResponseTags() } : { identity };
     if (info.type === 'query') context.readOnly = true;
     // Made here, not by the data source: Apollo hands data sources a shallow copy of the context.
     context.unavailable = new Set();
+    context.errorCodes = [];
     const resolved = withQuery(body, operation.query);
     // A query whose subgraph did not answer: this caller's last good answer, marked stale, if there is one.
     const fallback = key ? (down: string[]) => deps.cache!.staleFor(key, down) : undefined;
     const written = await runApollo(deps, req, res, method, method === 'GET' ? undefined : resolved, method === 'GET' ? searchOf(resolved) : url.search, context, fallback);
     if (key && context.tags?.storable && written.status === 200 && written.body !== undefined) deps.cache!.store(key, written.body, context.tags.tokens);
+    deps.metrics?.operation(info.name, info.type, (performance.now() - started) / 1000, context.errorCodes, false);
   };
 }
 

@@ -17,3 +17,5 @@ export * from './unstorable.ts';
 export * from './sql.ts';
 export * from './modules.ts';
 export * from './breaker.ts';
+export * from './pool-metrics.ts';
+export * from './sql-gauge.ts';

@@ -1,7 +1,7 @@
 /** Builds and starts the cart subgraph; used by `index.ts` and by the test harness. */
 import type { Logger } from '@platform/logger';
 import type { Redis } from '@platform/redis';
-import { createBreakers, launchSubgraph, LOCKS, schedule, subgraphBasics, type RunningService } from '@platform/server';
+import { createBreakers, sqlGauge, launchSubgraph, LOCKS, schedule, subgraphBasics, type RunningService } from '@platform/server';
 import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { pricingClient } from '@subgraph/pricing/contract';
 import { productClient } from '@subgraph/product/contract';
@@ -85,6 +85,13 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
     schedule('cart-abandonment-scan', config.CART_ABANDONED_SCAN_INTERVAL_MS, () => scanAbandoned(), logger),
     events.job,
   ];
+  sqlGauge(metrics, database.pool, {
+    name: 'carts_active',
+    help: 'Carts with active lines changed in the last 24 hours',
+    everyMs: 60_000,
+    sql: `SELECT count(*) AS value FROM cart."Cart" c WHERE c."updatedAt" > now() - interval '24 hours' AND EXISTS (SELECT 1 FROM cart."CartLine" l WHERE l."cartId" = c."id" AND NOT l."savedForLater")`,
+  });
+
   const service = await launchSubgraph({
     ...basics,
     db: database,

@@ -21,7 +21,8 @@ export interface CheckoutServiceDeps extends SagaDeps {
   /** How long a duplicate request waits for the first one. */
   waitMs: number;
   /** Told the outcome of every checkout request (`Order` or the error's type), for metrics. */
-  observe?: (outcome: string) => void;
+  /** Told each checkout request's outcome and how long it took. */
+  observe?: (outcome: string, seconds: number) => void;
 }
 
 /**
@@ -62,8 +63,9 @@ export class CheckoutService {
     const userId = requireUser(ctx, 'Sign in to check out.');
     assertWellFormed(input);
     const request: CheckoutRequest = { idempotencyKey: input.idempotencyKey, fingerprint: fingerprint(input), kind: 'CART', cartVersion: input.expectedCartVersion, state: initialState(input) };
+    const started = performance.now();
     const result = await this.place(ctx, userId, request);
-    this.deps.observe?.('__typename' in result ? result.__typename : 'Order');
+    this.deps.observe?.('__typename' in result ? result.__typename : 'Order', (performance.now() - started) / 1000);
     return '__typename' in result ? outcomeAmong(result, CART_OUTCOMES) : result;
   }
 
