@@ -115,6 +115,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
         },
       });
       dataSources.push(source);
+      operationMetrics.known(name);
       return source;
     },
     logger,

@@ -13,6 +13,8 @@ export interface OperationMetrics {
   operation(name: string | undefined, type: string | undefined, seconds: number, codes: readonly string[], cached: boolean): void;
   /** One HTTP fetch to a subgraph (a batch counts once): seconds, and the failure kind when it failed. */
   fetch(subgraph: string, seconds: number, failure: 'timeout' | 'unavailable' | 'circuit_open' | 'error' | undefined): void;
+  /** Declares a subgraph (its failure counters start at 0). */
+  known(subgraph: string): void;
 }
 
 export function createOperationMetrics(metrics: Metrics): OperationMetrics {
@@ -30,6 +32,10 @@ export function createOperationMetrics(metrics: Metrics): OperationMetrics {
     return name;
   };
   return {
+    known(subgraph) {
+      // Zero series from the start, so rates and alerts have a baseline before the first failure.
+      for (const kind of ['timeout', 'unavailable', 'circuit_open', 'error']) fetchFailures.inc({ subgraph, kind }, 0);
+    },
     operation(name, type, seconds, codes, cached) {
       const operation = label(name);
       duration.observe({ operation, type: type ?? 'unknown' }, seconds);
