@@ -23,6 +23,7 @@ import type { GatewayConfig } from './config.ts';
 import { SubgraphDataSource, type GatewayContext } from './datasource.ts';
 import { createGraphQLEndpoint } from './endpoint.ts';
 import { createOperationMetrics } from './operation-metrics.ts';
+import { perCallerCap, securityHeaders } from './hardening.ts';
 import { rememberingIdentity } from './identity.ts';
 import { createArmor } from './limits.ts';
 import { loadManifest, PersistedOperations } from './persisted.ts';
@@ -68,6 +69,14 @@ function corsHandler(origins: string[]) {
       return true;
     }
     return false;
+  };
+}
+
+/** Sets the security headers on every answer, then runs `next` (CORS). */
+function withSecurityHeaders(set: (res: ServerResponse) => void, next: (req: IncomingMessage, res: ServerResponse) => boolean) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    set(res);
+    return next(req, res);
   };
 }
 
@@ -149,10 +158,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const server = createHttpServer<GatewayContext>({
     apollo,
     logger,
-    before: corsHandler(config.corsOrigins),
+    before: withSecurityHeaders(securityHeaders(config.HSTS_MAX_AGE_SECONDS), corsHandler(config.corsOrigins)),
+    timeouts: { headersMs: config.HTTP_HEADERS_TIMEOUT_MS, requestMs: config.HTTP_REQUEST_TIMEOUT_MS },
     shedder,
     onShed: (reason) => shed.inc({ reason }),
-    graphql: createGraphQLEndpoint({ apollo, identityOf: (req) => identityOf(req.headers), rateLimiter, persisted, analyse: createDocumentAnalyser(() => apiSchema), cache: responseCache, logger, metrics: operationMetrics }),
+    graphql: createGraphQLEndpoint({ apollo, identityOf: (req) => identityOf(req.headers), rateLimiter, persisted, analyse: createDocumentAnalyser(() => apiSchema), cache: responseCache, logger, metrics: operationMetrics, maxBodyBytes: config.MAX_REQUEST_BODY_BYTES, callerCap: perCallerCap(config.MAX_CONCURRENT_PER_CALLER) }),
     context: async () => {
       throw new Error('the gateway serves /graphql through its own endpoint');
     },

@@ -59,6 +59,16 @@ export const gatewayShape = {
   WS_MAX_BUFFERED_UPDATES: vars.positiveInt.default(200),
   /** On shutdown, how long in-flight deliveries may take before sockets close (1001). */
   WS_SHUTDOWN_GRACE_MS: vars.nonNegativeInt.default(5_000),
+  /** `Strict-Transport-Security` max-age when the gateway is served over TLS (behind a TLS proxy); 0 = no HSTS header. */
+  HSTS_MAX_AGE_SECONDS: vars.nonNegativeInt.default(0),
+  /** Largest request body (`/graphql` POST); over it: 413 PAYLOAD_TOO_LARGE. */
+  MAX_REQUEST_BODY_BYTES: vars.positiveInt.max(10_000_000).default(1_000_000),
+  /** A client must have sent a request's headers within this (slow-loris guard). */
+  HTTP_HEADERS_TIMEOUT_MS: vars.positiveInt.default(10_000),
+  /** ... and the whole request, body included, within this. */
+  HTTP_REQUEST_TIMEOUT_MS: vars.positiveInt.default(30_000),
+  /** `/graphql` requests one caller (user, guest, or address when anonymous) may have in flight on this instance; beyond: 429 RATE_LIMITED (0 = no cap). */
+  MAX_CONCURRENT_PER_CALLER: vars.nonNegativeInt.default(64),
 };
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

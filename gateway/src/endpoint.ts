@@ -30,6 +30,10 @@ export interface EndpointDeps {
   cache: ResponseCache | undefined;
   logger?: Logger;
   metrics?: OperationMetrics;
+  /** Largest body read. */
+  maxBodyBytes?: number;
+  /** Per-caller cap on requests in flight (throws 429 past it). */
+  callerCap?: { enter(identity: Identity, req: IncomingMessage, res: ServerResponse): void };
 }
 
 /** Whose cached responses these are: never shared across users, guests, roles or the anonymous. */
@@ -84,8 +88,9 @@ function withQuery(body: OperationRequest, query: string): OperationRequest {
 export function createGraphQLEndpoint(deps: EndpointDeps) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
-    const raw = method === 'GET' ? bodyFromSearch(url.searchParams) : await readBody(req);
+    const raw = method === 'GET' ? bodyFromSearch(url.searchParams) : await readBody(req, deps.maxBodyBytes);
     const identity = await deps.identityOf(req);
+    deps.callerCap?.enter(identity, req, res);
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return void (await runApollo(deps, req, res, method, raw, url.search, { identity }));
 
     const body = raw as OperationRequest;
