@@ -90,6 +90,9 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     // Every service shares the test's one event loop, so its lag says nothing about the gateway's
     // load: shedding on lag is off unless a test turns it on.
     SHED_EVENT_LOOP_DELAY_MS: '0',
+    // Test files share two busy cores: a view's subgraph fetch keeps the full budget unless a test
+    // is about the short one (e2e/ops/degradation.test.ts sets its own).
+    SUBGRAPH_QUERY_TIMEOUT_MS: '5000',
     NATS_URL: events.natsUrl,
     EVENTS_STREAM: events.stream,
     EVENTS_SUBJECT_PREFIX: events.prefix,

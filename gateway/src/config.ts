@@ -10,7 +10,7 @@ export const gatewayShape = {
   /** Budget for one subgraph fetch; a slow subgraph fails its part of the plan, not the process. */
   SUBGRAPH_TIMEOUT_MS: vars.positiveInt.default(5_000),
   /** Budget for one subgraph fetch of a query: a cart view answers within it, from its last good response or naming what is missing. */
-  SUBGRAPH_QUERY_TIMEOUT_MS: vars.positiveInt.default(1_000),
+  SUBGRAPH_QUERY_TIMEOUT_MS: vars.positiveInt.default(2_000),
   /** How old a last good response may be to stand in for a view whose subgraph is down (marked `extensions.stale`); 0 = never. */
   STALE_IF_ERROR_SECONDS: vars.nonNegativeInt.default(600),
   /** Keep-alive connections from this gateway to each subgraph. */
