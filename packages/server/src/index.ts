@@ -19,3 +19,4 @@ export * from './modules.ts';
 export * from './breaker.ts';
 export * from './pool-metrics.ts';
 export * from './sql-gauge.ts';
+export * from './overload-errors.ts';

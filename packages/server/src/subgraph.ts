@@ -20,6 +20,7 @@ import { countRedisErrors, createMetrics, type Metrics } from './metrics.ts';
 import { readinessRoute, type ReadinessChecks } from './readiness.ts';
 import { pingDatabase } from './prisma.ts';
 import { observePool } from './pool-metrics.ts';
+import { isOverloadError, overloadFormattedError } from './overload-errors.ts';
 import type pg from 'pg';
 import type { SqlExecutor } from './sql.ts';
 import type { InternalOperation } from './contract.ts';
@@ -73,7 +74,7 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
   const metrics = options.metrics ?? createMetrics(options.name);
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
-    formatError: (formatted) => maskError(formatted, (e) => logger.error({ error: e }, 'internal error in resolver')),
+    formatError: (formatted, error) => (isOverloadError(error) ? overloadFormattedError(formatted) : maskError(formatted, (e) => logger.error({ error: e }, 'internal error in resolver'))),
     includeStacktraceInErrorResponses: false,
     introspection: true,
     logger,
