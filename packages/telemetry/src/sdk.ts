@@ -46,7 +46,9 @@ export function startSdk(service: string, config: TelemetryConfig): Telemetry {
       new UndiciInstrumentation(),
       new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false }),
       new IORedisInstrumentation({ requireParentSpan: true }),
-      new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, mergeItems: true, depth: 2 }),
+      // Parse, validate and execute spans only: wrapping every field resolver would add work to
+      // every field of every request, sampled or not.
+      new GraphQLInstrumentation({ ignoreResolveSpans: true, mergeItems: true, depth: 2 }),
     ],
   });
   sdk.start();
