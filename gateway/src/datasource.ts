@@ -138,13 +138,15 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       this.options.onRequest?.(this.options.name);
       const response = await this.pool.request({ method: 'POST', path: this.path, headers, body, headersTimeout: timeout, bodyTimeout: timeout });
       const text = await response.body.text();
-      // Shedding load or behind a proxy that could not reach it: the subgraph did not do the work.
-      if (response.statusCode === 502 || response.statusCode === 503 || response.statusCode === 504) throw Object.assign(new Error(`subgraph ${this.options.name} answered ${response.statusCode}`), { code: 'SUBGRAPH_UNAVAILABLE' });
+      // Behind a proxy that could not reach it: the subgraph did not do the work (and counts for its circuit).
+      if (response.statusCode === 502 || response.statusCode === 504) throw subgraphUnavailable(this.options.name, response.statusCode);
       return { status: response.statusCode, text };
     };
     const started = performance.now();
     try {
       const response = this.options.breaker ? await this.options.breaker.run(fetch, isUnavailable) : await fetch();
+      // Shedding load: it answered at once, so its circuit stays closed (opening it would shed even more), but the client hears SERVICE_UNAVAILABLE.
+      if (response.status === 503) throw subgraphUnavailable(this.options.name, 503);
       const text = response.text;
       const parsed = parseJson(text);
       if (response.status === 400) throw userInputError(parsed) ?? new Error(`subgraph ${this.options.name} answered 400`);
@@ -202,6 +204,8 @@ function userInputError(body: unknown): Error | undefined {
 function unavailable(service: string, retryAfterSeconds: number): Error {
   return new graphql.GraphQLError(`The ${service} service is not answering right now; please try again in a moment.`, { extensions: { code: 'SERVICE_UNAVAILABLE', service, retryAfterSeconds } });
 }
+
+const subgraphUnavailable = (name: string, status: number) => Object.assign(new Error(`subgraph ${name} answered ${status}`), { code: 'SUBGRAPH_UNAVAILABLE' });
 
 function failureKind(error: unknown): 'timeout' | 'unavailable' | 'circuit_open' | 'error' {
   if (error instanceof CircuitOpenError) return 'circuit_open';
