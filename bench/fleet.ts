@@ -16,6 +16,7 @@ import { createTestDatabase, ensureTemplate, type TestDatabase } from '../e2e/su
 import { deleteStream, type StackEvents } from '../e2e/support/events.ts';
 import { spawnService, stopServices, waitUntilReady, type RunningService, type ServiceName, type ServiceSpec } from '../scripts/start/services.ts';
 import type { BenchSettings } from './settings.ts';
+import { startOtlpSink, type OtlpSink } from './otlp-sink.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const READY_TIMEOUT_MS = 120_000; // two cores, six processes compiling TypeScript at once
@@ -80,7 +81,7 @@ async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
 const secret = () => randomBytes(32).toString('base64url'); // 43 characters
 
 /** Everything running so far, for `stopFleet` on failure or Ctrl-C before `startFleet` returned. */
-const started: { services: RunningService[]; database?: TestDatabase; redis?: { url: string; prefix: string }; stream?: StackEvents } = { services: [] };
+const started: { services: RunningService[]; database?: TestDatabase; redis?: { url: string; prefix: string }; stream?: StackEvents; sink?: OtlpSink } = { services: [] };
 let stopping: Promise<void> | undefined;
 
 /** Stops whatever `startFleet` has started so far. Safe to call more than once. */
@@ -89,6 +90,11 @@ export function stopFleet(): Promise<void> {
     const killed = await stopServices(started.services, STOP_GRACE_MS);
     if (killed.length) console.error(`bench: force-killed after ${STOP_GRACE_MS / 1000} s: ${killed.join(', ')}`);
     await started.database?.drop().catch((error: unknown) => console.error(`bench: could not drop ${started.database?.name}: ${String(error)}`));
+    if (started.sink) {
+      const { requests, bytes } = started.sink.received();
+      console.log(`bench: tracing sink received ${requests} OTLP exports (${(bytes / 1024).toFixed(0)} KiB)`);
+      await started.sink.close();
+    }
     if (started.redis) await deleteKeys(started.redis.url, started.redis.prefix).catch((error: unknown) => console.error(`bench: could not delete Redis keys: ${String(error)}`));
     if (started.stream) await deleteStream(started.stream).catch((error: unknown) => console.error(`bench: could not delete stream ${started.stream?.stream}: ${String(error)}`));
   })();
@@ -109,8 +115,12 @@ export async function startFleet(settings: BenchSettings, onExit: (name: string,
   const names: ProcessName[] = ['cart', 'product', 'pricing', 'order', 'gateway', 'gateway-nocache'];
   const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const))) as Record<ProcessName, number>;
   const url = (name: ProcessName) => `http://127.0.0.1:${ports[name]}/graphql`;
+  if (settings.BENCH_TRACING !== 'off') started.sink = await startOtlpSink();
+  console.log(`bench: tracing ${settings.BENCH_TRACING}${started.sink ? ` (spans to an in-bench OTLP sink at ${started.sink.url})` : ' (no SDK loaded)'}`);
+  const tracing = started.sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: started.sink.url, ...(settings.BENCH_TRACING === 'all' ? { OTEL_TRACES_SAMPLER_ARG: '1' } : {}) } : {};
   const env: NodeJS.ProcessEnv = {
     ...settings.childEnv,
+    ...tracing,
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     DATABASE_URL: database.url,

@@ -24,6 +24,12 @@ export const benchShape = {
   BENCH_LIVE_PROCESSES: vars.positiveInt.default(2),
   /** Rounds of the burst scenarios (50 adds to one cart; 50 concurrent checkouts). */
   BENCH_BURST_ROUNDS: vars.positiveInt.default(3),
+  /**
+   * Tracing in every service process: `off` (the default: no SDK loaded), `default` (spans exported
+   * to an in-bench OTLP sink at the services' default sampling, OTEL_TRACES_SAMPLER_ARG 0.05) or
+   * `all` (every request sampled). Run a scenario with each to see what tracing costs.
+   */
+  BENCH_TRACING: z.enum(['off', 'default', 'all']).default('off'),
   /** When set, every service process writes a V8 CPU profile (`--cpu-prof`) under `<dir>/<process>/` when it stops. */
   BENCH_CPU_PROFILE_DIR: z.string().optional(),
   /**

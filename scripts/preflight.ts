@@ -2,7 +2,8 @@
  * Runs before the tests: the test Postgres and Redis must answer, or we stop here with the
  * command that starts them instead of letting every test time out. NATS (JetStream) is started
  * here when it is local and down, and NATS and Chromium (the storefront's browser tests drive it)
- * are installed from Debian's packages first when missing (as root), as `.ci/run` does.
+ * are installed from Debian's packages first when missing (as root), as `.ci/run` does; so is
+ * promtool (the `prometheus` package), which checks and tests the alert rules.
  *
  *   TEST_DATABASE_URL  default postgresql://postgres@127.0.0.1:5432/postgres
  *   TEST_REDIS_URL     default redis://127.0.0.1:6379
@@ -14,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probePostgres, probeRedis, redact } from './start/probes.ts';
-import { installDebianPackage } from './start/debian.ts';
+import { hasBinary, installDebianPackage } from './start/debian.ts';
 import { findNatsServer, installNatsServer, natsAnswers, startNatsServer } from './start/nats.ts';
 
 const pgUrl = process.env.TEST_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -50,6 +51,8 @@ function ensureChromium(): boolean {
 
 const [postgres, redis, natsProblem] = await Promise.all([probePostgres(pgUrl, 3_000), probeRedis(redisUrl, 3_000), ensureNats()]);
 const chromium = ensureChromium();
+// promtool (Debian's prometheus package) tests the alert rules; scripts/promtool.ts says how to get it if this cannot.
+if (!hasBinary('promtool')) installDebianPackage('prometheus', (line) => console.log(`preflight: ${line}`));
 
 if (postgres.ok && redis.ok && !natsProblem && chromium) {
   console.log(`preflight: Postgres (${redact(pgUrl)}), Redis (${redact(redisUrl)}) and NATS (${natsUrl.host}) answer; Chromium at ${chromiumPath}`);

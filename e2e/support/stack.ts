@@ -38,6 +38,10 @@ export interface StackOptions {
   payments?: OrderSubgraphOptions['payments'];
   /** Route every service's Redis through a proxy the test can take down (`stack.redisProxy`). */
   redisProxy?: boolean;
+  /** Put the product subgraph behind a proxy the test can freeze (`stack.productProxy`): the gateway, cart and order all reach it through the proxy. */
+  productProxy?: boolean;
+  /** Receives every service's log lines (JSON) instead of stdout; set `LOG_LEVEL` in `env` to see them. */
+  logs?: (line: string) => void;
 }
 
 export interface TestStack extends TestClient {
@@ -49,6 +53,8 @@ export interface TestStack extends TestClient {
   events: { natsUrl: string; stream: string; prefix: string };
   /** Present with `redisProxy: true`: `down()` makes Redis unreachable for this stack only. */
   redisProxy?: TcpProxy;
+  /** Present with `productProxy: true`: `freeze()` makes the product subgraph stop answering (as SIGSTOP would), `thaw()` resumes it. */
+  productProxy?: TcpProxy;
   gateway: RunningGateway;
   subgraphs: { product: RunningProductSubgraph; pricing: RunningPricingSubgraph; cart: RunningCartSubgraph; order: RunningOrderSubgraph };
   stop(): Promise<void>;
@@ -84,6 +90,9 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     // Every service shares the test's one event loop, so its lag says nothing about the gateway's
     // load: shedding on lag is off unless a test turns it on.
     SHED_EVENT_LOOP_DELAY_MS: '0',
+    // Test files share two busy cores: a view's subgraph fetch keeps the full budget unless a test
+    // is about the short one (e2e/ops/degradation.test.ts sets its own).
+    SUBGRAPH_QUERY_TIMEOUT_MS: '5000',
     NATS_URL: events.natsUrl,
     EVENTS_STREAM: events.stream,
     EVENTS_SUBJECT_PREFIX: events.prefix,
@@ -95,15 +104,18 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     EVENTS_DATABASE_POOL_SIZE: '1',
     ...options.env,
   };
-  const logger = (name: string) => createLogger(name, { level: env.LOG_LEVEL });
+  const sink = options.logs;
+  const logger = (name: string) => createLogger(name, { level: env.LOG_LEVEL, ...(sink ? { destination: { write: (line: string) => sink(line) } } : {}) });
   const started: { stop(): Promise<void> }[] = [];
+  let productProxy: TcpProxy | undefined;
   const track = <T extends { stop(): Promise<void> }>(s: T) => (started.push(s), s);
   try {
     const [product, pricing] = await Promise.all([
       startProductSubgraph(loadProductConfig(env), logger('product'), options.productNow ? { now: options.productNow } : {}).then(track),
       startPricingSubgraph(loadPricingConfig(env), logger('pricing')).then(track),
     ]);
-    Object.assign(env, { PRODUCT_URL: url(product.port), PRICING_URL: url(pricing.port) });
+    productProxy = options.productProxy ? await startTcpProxy({ host: '127.0.0.1', port: product.port }) : undefined;
+    Object.assign(env, { PRODUCT_URL: url(productProxy?.port ?? product.port), PRICING_URL: url(pricing.port) });
     // Order calls the cart during checkout, so it starts once the cart's URL is known.
     const cart = track(await startCartSubgraph(loadCartConfig(env), logger('cart'), options.now ? { now: options.now } : {}));
     Object.assign(env, { CART_URL: url(cart.port) });
@@ -115,13 +127,15 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     const stop = async () => {
       for (const service of started.reverse()) await service.stop().catch(() => undefined);
       await redisProxy?.close();
+      await productProxy?.close();
       await deleteStream(events).catch(() => undefined);
       await db.drop();
     };
-    return { ...createClient(gateway.url, TEST_JWT_SECRET), db, env, redisPrefix, events, ...(redisProxy ? { redisProxy } : {}), gateway, subgraphs: { product, pricing, cart, order }, stop };
+    return { ...createClient(gateway.url, TEST_JWT_SECRET), db, env, redisPrefix, events, ...(redisProxy ? { redisProxy } : {}), ...(productProxy ? { productProxy } : {}), gateway, subgraphs: { product, pricing, cart, order }, stop };
   } catch (error) {
     for (const service of started.reverse()) await service.stop().catch(() => undefined);
     await redisProxy?.close();
+    await productProxy?.close();
     await deleteStream(events).catch(() => undefined);
     await db.drop();
     throw error;

@@ -15,13 +15,15 @@ import type { GraphQLSchema } from 'graphql';
 import { maskError } from '@platform/errors';
 import type { Logger } from '@platform/logger';
 import { closeRedis, createRedis, createTagStore, pingRedis, type Redis } from '@platform/redis';
-import { createHttpServer, createLoadShedder, createMetrics, listen, runReadiness, type RunningService } from '@platform/server';
+import { countRedisErrors, createBreakers, createHttpServer, createLoadShedder, createMetrics, listen, runReadiness, type RunningService } from '@platform/server';
 import { Gauge } from 'prom-client';
 import { createDocumentAnalyser } from './cache/cacheable.ts';
 import { ResponseCache } from './cache/response-cache.ts';
 import type { GatewayConfig } from './config.ts';
 import { SubgraphDataSource, type GatewayContext } from './datasource.ts';
 import { createGraphQLEndpoint } from './endpoint.ts';
+import { createOperationMetrics } from './operation-metrics.ts';
+import { perCallerCap, securityHeaders } from './hardening.ts';
 import { rememberingIdentity } from './identity.ts';
 import { createArmor } from './limits.ts';
 import { loadManifest, PersistedOperations } from './persisted.ts';
@@ -70,11 +72,21 @@ function corsHandler(origins: string[]) {
   };
 }
 
+/** Sets the security headers on every answer, then runs `next` (CORS). */
+function withSecurityHeaders(set: (res: ServerResponse) => void, next: (req: IncomingMessage, res: ServerResponse) => boolean) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    set(res);
+    return next(req, res);
+  };
+}
+
 /** A response with errors is never stored, whatever its subgraphs said. */
 const noStoreOnErrors: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
     return {
       async willSendResponse({ contextValue, errors, response }) {
+        // The codes clients see (after masking), for the operation's error metrics.
+        if (contextValue.errorCodes && response.body.kind === 'single') for (const e of response.body.singleResult.errors ?? []) contextValue.errorCodes.push(String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
         if (!contextValue.tags) return;
         if (errors?.length || response.body.kind !== 'single' || response.body.singleResult.errors?.length) contextValue.tags.storable = false;
       },
@@ -86,10 +98,13 @@ const noStoreOnErrors: ApolloServerPlugin<GatewayContext> = {
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   const metrics = createMetrics('gateway');
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
+  countRedisErrors(metrics, redis);
   const rateLimiter = createRateLimiter(redis, { points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS });
   const requests = metrics.counter('gateway_subgraph_requests_total', 'HTTP requests sent to subgraphs (a batch of fetches counts once), by subgraph', ['subgraph']);
   const sent: Record<string, number> = {};
   const dataSources: SubgraphDataSource[] = [];
+  const operationMetrics = createOperationMetrics(metrics);
+  const breakers = createBreakers(metrics, { failures: config.CIRCUIT_FAILURES, openMs: config.CIRCUIT_OPEN_MS });
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
     // URLs come from configuration, never from the committed supergraph.
@@ -99,13 +114,17 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
         url: config.subgraphUrls[name] ?? url!,
         internalSecret: config.INTERNAL_SECRET,
         timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+        readTimeoutMs: config.SUBGRAPH_QUERY_TIMEOUT_MS,
+        breaker: breakers.for(name),
         connections: config.SUBGRAPH_CONNECTIONS,
+        onFetch: operationMetrics.fetch,
         onRequest: (subgraph) => {
           sent[subgraph] = (sent[subgraph] ?? 0) + 1;
           requests.inc({ subgraph });
         },
       });
       dataSources.push(source);
+      operationMetrics.known(name);
       return source;
     },
     logger,
@@ -128,7 +147,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   let apiSchema: GraphQLSchema | undefined;
   const stopWatchingSchema = gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => void (apiSchema = loaded));
   const responseCache = config.RESPONSE_CACHE_ENABLED
-    ? new ResponseCache({ redis, tags: createTagStore(redis, logger), metrics }, { maxEntries: config.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: config.RESPONSE_CACHE_MAX_MB * 1024 * 1024, ttlSeconds: config.RESPONSE_CACHE_TTL_SECONDS })
+    ? new ResponseCache({ redis, tags: createTagStore(redis, logger), metrics }, { maxEntries: config.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: config.RESPONSE_CACHE_MAX_MB * 1024 * 1024, ttlSeconds: config.RESPONSE_CACHE_TTL_SECONDS, staleIfErrorSeconds: config.STALE_IF_ERROR_SECONDS })
     : undefined;
   const persisted = new PersistedOperations({ manifest: loadManifest(config.PERSISTED_OPERATIONS_PATH, logger), redis, logger, registeredOnly: config.PERSISTED_OPERATIONS_ONLY });
   const identityOf = rememberingIdentity(config.AUTH_JWT_SECRET);
@@ -139,10 +158,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const server = createHttpServer<GatewayContext>({
     apollo,
     logger,
-    before: corsHandler(config.corsOrigins),
+    before: withSecurityHeaders(securityHeaders(config.HSTS_MAX_AGE_SECONDS), corsHandler(config.corsOrigins)),
+    timeouts: { headersMs: config.HTTP_HEADERS_TIMEOUT_MS, requestMs: config.HTTP_REQUEST_TIMEOUT_MS },
     shedder,
     onShed: (reason) => shed.inc({ reason }),
-    graphql: createGraphQLEndpoint({ apollo, identityOf: (req) => identityOf(req.headers), rateLimiter, persisted, analyse: createDocumentAnalyser(() => apiSchema), cache: responseCache }),
+    graphql: createGraphQLEndpoint({ apollo, identityOf: (req) => identityOf(req.headers), rateLimiter, persisted, analyse: createDocumentAnalyser(() => apiSchema), cache: responseCache, logger, metrics: operationMetrics, maxBodyBytes: config.MAX_REQUEST_BODY_BYTES, callerCap: perCallerCap(config.MAX_CONCURRENT_PER_CALLER) }),
     context: async () => {
       throw new Error('the gateway serves /graphql through its own endpoint');
     },

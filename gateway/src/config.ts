@@ -9,6 +9,10 @@ export const gatewayShape = {
   HOST: z.string().default('0.0.0.0'),
   /** Budget for one subgraph fetch; a slow subgraph fails its part of the plan, not the process. */
   SUBGRAPH_TIMEOUT_MS: vars.positiveInt.default(5_000),
+  /** Budget for one subgraph fetch of a query: a cart view answers within it, from its last good response or naming what is missing. */
+  SUBGRAPH_QUERY_TIMEOUT_MS: vars.positiveInt.default(2_000),
+  /** How old a last good response may be to stand in for a view whose subgraph is down (marked `extensions.stale`); 0 = never. */
+  STALE_IF_ERROR_SECONDS: vars.nonNegativeInt.default(600),
   /** Keep-alive connections from this gateway to each subgraph. */
   SUBGRAPH_CONNECTIONS: vars.positiveInt.default(64),
   /** Serve repeated queries from the per-identity response cache (invalidated by cache tags through Redis). */
@@ -55,6 +59,16 @@ export const gatewayShape = {
   WS_MAX_BUFFERED_UPDATES: vars.positiveInt.default(200),
   /** On shutdown, how long in-flight deliveries may take before sockets close (1001). */
   WS_SHUTDOWN_GRACE_MS: vars.nonNegativeInt.default(5_000),
+  /** `Strict-Transport-Security` max-age when the gateway is served over TLS (behind a TLS proxy); 0 = no HSTS header. */
+  HSTS_MAX_AGE_SECONDS: vars.nonNegativeInt.default(0),
+  /** Largest request body (`/graphql` POST); over it: 413 PAYLOAD_TOO_LARGE. */
+  MAX_REQUEST_BODY_BYTES: vars.positiveInt.max(10_000_000).default(1_000_000),
+  /** A client must have sent a request's headers within this (slow-loris guard). */
+  HTTP_HEADERS_TIMEOUT_MS: vars.positiveInt.default(10_000),
+  /** ... and the whole request, body included, within this. */
+  HTTP_REQUEST_TIMEOUT_MS: vars.positiveInt.default(30_000),
+  /** `/graphql` requests one caller (user, guest, or address when anonymous) may have in flight on this instance; beyond: 429 RATE_LIMITED (0 = no cap). */
+  MAX_CONCURRENT_PER_CALLER: vars.nonNegativeInt.default(64),
 };
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

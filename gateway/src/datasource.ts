@@ -13,7 +13,8 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { Pool } from 'undici';
 import { signIdentity, type Identity } from '@platform/auth';
-import { CACHE_TAGS_HEADER } from '@platform/server';
+import { CACHE_TAGS_HEADER, CircuitOpenError, type DependencyBreaker } from '@platform/server';
+import { activeContext, inSpan, withContext, type TraceContext } from '@platform/telemetry';
 import { graphql } from './graphql.ts';
 
 /** The tags a cached response depends on, collected from every subgraph answer of one request. */
@@ -37,6 +38,12 @@ export interface GatewayContext {
   identity: Identity;
   /** Present when the response may be cached: collects what it depends on. */
   tags?: ResponseTags;
+  /** A query (no writes): its fetches get the short read budget, and a missing part may be answered from the last good response. */
+  readOnly?: boolean;
+  /** Subgraphs that did not answer this request (timed out, refused, circuit open); filled in by the data sources. */
+  unavailable?: Set<string>;
+  /** Error codes of the answer (set by a plugin, read for metrics). */
+  errorCodes?: string[];
 }
 
 export interface SubgraphClientOptions {
@@ -44,10 +51,16 @@ export interface SubgraphClientOptions {
   url: string;
   internalSecret: string;
   timeoutMs: number;
+  /** Budget of a fetch made for a query (shorter: a read can be answered without it, a write cannot be left in doubt). */
+  readTimeoutMs: number;
+  /** This gateway's circuit breaker for the subgraph. */
+  breaker?: DependencyBreaker;
   /** Keep-alive connections to this subgraph. */
   connections: number;
   /** Counts each HTTP request sent (a batch counts once). */
   onRequest?: (subgraph: string) => void;
+  /** Each fetch's duration and failure kind (metrics). */
+  onFetch?: (subgraph: string, seconds: number, failure: 'timeout' | 'unavailable' | 'circuit_open' | 'error' | undefined) => void;
 }
 
 interface Pending {
@@ -58,6 +71,9 @@ interface Pending {
 
 interface Batch {
   identity: Identity;
+  context: Partial<GatewayContext>;
+  /** The trace context of the request that made these fetches: the flush runs on a later tick, possibly for several requests. */
+  trace: TraceContext;
   wantTags: boolean;
   items: Pending[];
 }
@@ -90,7 +106,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const body = { query: request.query, variables: request.variables, operationName: request.operationName };
     return new Promise<GatewayGraphQLResponse>((resolve, reject) => {
       let batch = this.batches.get(context);
-      if (!batch) this.batches.set(context, (batch = { identity: context.identity ?? { kind: 'anonymous' }, wantTags: context.tags !== undefined, items: [] }));
+      if (!batch) this.batches.set(context, (batch = { identity: context.identity ?? { kind: 'anonymous' }, context, trace: activeContext(), wantTags: context.tags !== undefined, items: [] }));
       batch.items.push({ body, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
@@ -109,7 +125,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     this.flushScheduled = false;
     const batches = [...this.batches.values()];
     this.batches.clear();
-    for (const batch of batches) void this.send(batch);
+    for (const batch of batches) void withContext(batch.trace, () => inSpan(`subgraph ${this.options.name}`, { 'platform.subgraph': this.options.name, 'platform.batch_size': batch.items.length }, () => this.send(batch)));
   }
 
   private async send(batch: Batch): Promise<void> {
@@ -117,18 +133,33 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const body = JSON.stringify(single ? batch.items[0]!.body : batch.items.map((i) => i.body));
     const headers: Record<string, string> = { 'content-type': 'application/json', ...signIdentity(batch.identity, this.options.internalSecret, { method: 'POST', path: this.path, body }) };
     if (batch.wantTags) headers[CACHE_TAGS_HEADER] = '1';
-    try {
+    const timeout = batch.context.readOnly ? Math.min(this.options.readTimeoutMs, this.options.timeoutMs) : this.options.timeoutMs;
+    const fetch = async () => {
       this.options.onRequest?.(this.options.name);
-      const response = await this.pool.request({ method: 'POST', path: this.path, headers, body });
+      const response = await this.pool.request({ method: 'POST', path: this.path, headers, body, headersTimeout: timeout, bodyTimeout: timeout });
       const text = await response.body.text();
+      // Behind a proxy that could not reach it: the subgraph did not do the work (and counts for its circuit).
+      if (response.statusCode === 502 || response.statusCode === 504) throw subgraphUnavailable(this.options.name, response.statusCode);
+      return { status: response.statusCode, text };
+    };
+    const started = performance.now();
+    try {
+      const response = this.options.breaker ? await this.options.breaker.run(fetch, isUnavailable) : await fetch();
+      // Shedding load: it answered at once, so its circuit stays closed (opening it would shed even more), but the client hears SERVICE_UNAVAILABLE.
+      if (response.status === 503) throw subgraphUnavailable(this.options.name, 503);
+      const text = response.text;
       const parsed = parseJson(text);
-      if (response.statusCode === 400) throw userInputError(parsed) ?? new Error(`subgraph ${this.options.name} answered 400`);
-      if (response.statusCode >= 300) throw new Error(`subgraph ${this.options.name} answered ${response.statusCode}`);
+      if (response.status === 400) throw userInputError(parsed) ?? new Error(`subgraph ${this.options.name} answered 400`);
+      if (response.status >= 300) throw new Error(`subgraph ${this.options.name} answered ${response.status}`);
       const answers = single ? [parsed] : parsed;
       if (!Array.isArray(answers) || answers.length !== batch.items.length) throw new Error(`subgraph ${this.options.name} answered a malformed batch`);
       batch.items.forEach((item, i) => item.resolve(answers[i] as GatewayGraphQLResponse));
+      this.options.onFetch?.(this.options.name, (performance.now() - started) / 1000, undefined);
     } catch (error) {
-      const failure = isUnavailable(error) ? unavailable(this.options.name) : error;
+      this.options.onFetch?.(this.options.name, (performance.now() - started) / 1000, failureKind(error));
+      const down = error instanceof CircuitOpenError || isUnavailable(error);
+      if (down) batch.context.unavailable?.add(this.options.name);
+      const failure = down ? unavailable(this.options.name, error instanceof CircuitOpenError ? error.retryAfterSeconds : 1) : error;
       for (const item of batch.items) item.reject(failure);
     }
   }
@@ -170,11 +201,20 @@ function userInputError(body: unknown): Error | undefined {
  * SERVICE_UNAVAILABLE naming it, with a retry hint: never an opaque INTERNAL_SERVER_ERROR. Built
  * with graphql-js as Apollo loads it (see graphql.ts).
  */
-function unavailable(service: string): Error {
-  return new graphql.GraphQLError(`The ${service} service is not answering right now; please try again in a moment.`, { extensions: { code: 'SERVICE_UNAVAILABLE', service, retryAfterSeconds: 1 } });
+function unavailable(service: string, retryAfterSeconds: number): Error {
+  return new graphql.GraphQLError(`The ${service} service is not answering right now; please try again in a moment.`, { extensions: { code: 'SERVICE_UNAVAILABLE', service, retryAfterSeconds } });
 }
 
-const UNAVAILABLE_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ETIMEDOUT']);
+const subgraphUnavailable = (name: string, status: number) => Object.assign(new Error(`subgraph ${name} answered ${status}`), { code: 'SUBGRAPH_UNAVAILABLE' });
+
+function failureKind(error: unknown): 'timeout' | 'unavailable' | 'circuit_open' | 'error' {
+  if (error instanceof CircuitOpenError) return 'circuit_open';
+  const code = (error as { code?: string } | null)?.code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return 'timeout';
+  return isUnavailable(error) ? 'unavailable' : 'error';
+}
+
+const UNAVAILABLE_CODES = new Set(['SUBGRAPH_UNAVAILABLE', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ETIMEDOUT']);
 
 /** Timeouts and refused or dropped connections: the subgraph is not answering. */
 function isUnavailable(error: unknown): boolean {

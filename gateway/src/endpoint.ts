@@ -10,8 +10,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { Identity } from '@platform/auth';
+import type { Logger } from '@platform/logger';
+import { annotate, tracingEnabled } from '@platform/telemetry';
 import { canonicalJson, HttpError, readBody, unstorablePath } from '@platform/server';
 import type { DocumentInfo } from './cache/cacheable.ts';
+import type { OperationMetrics } from './operation-metrics.ts';
 import type { ResponseCache } from './cache/response-cache.ts';
 import { ResponseTags, type GatewayContext } from './datasource.ts';
 import type { OperationRequest, PersistedOperations } from './persisted.ts';
@@ -25,6 +28,12 @@ export interface EndpointDeps {
   analyse(query: string, operationName: string | undefined): DocumentInfo;
   /** Absent when the response cache is off. */
   cache: ResponseCache | undefined;
+  logger?: Logger;
+  metrics?: OperationMetrics;
+  /** Largest body read. */
+  maxBodyBytes?: number;
+  /** Per-caller cap on requests in flight (throws 429 past it). */
+  callerCap?: { enter(identity: Identity, req: IncomingMessage, res: ServerResponse): void };
 }
 
 /** Whose cached responses these are: never shared across users, guests, roles or the anonymous. */
@@ -41,6 +50,7 @@ export function identityKey(identity: Identity): string {
   }
 }
 
+const NO_CODES: readonly string[] = [];
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
 function bodyFromSearch(params: URLSearchParams): OperationRequest {
@@ -78,33 +88,56 @@ function withQuery(body: OperationRequest, query: string): OperationRequest {
 export function createGraphQLEndpoint(deps: EndpointDeps) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
-    const raw = method === 'GET' ? bodyFromSearch(url.searchParams) : await readBody(req);
+    const raw = method === 'GET' ? bodyFromSearch(url.searchParams) : await readBody(req, deps.maxBodyBytes);
     const identity = await deps.identityOf(req);
+    deps.callerCap?.enter(identity, req, res);
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return void (await runApollo(deps, req, res, method, raw, url.search, { identity }));
 
     const body = raw as OperationRequest;
     const operation = await deps.persisted.resolve(body);
     const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
     const info = deps.analyse(operation.query, operationName);
+    const started = performance.now();
     // The client's mistakes, answered before anything runs (Apollo would answer a token limit with a 500).
     if (info.parseError) throw new HttpError(400, info.parseError, 'GRAPHQL_PARSE_FAILED');
     const unstorable = info.unstorable ?? unstorablePath(body.variables, 'variables');
     if (unstorable) throw new HttpError(400, `\`${unstorable}\` holds a character no field accepts (NUL or an unpaired surrogate).`, 'BAD_USER_INPUT', { extensions: { field: unstorable } });
     const key = deps.cache && info.cacheable ? `${identityKey(identity)}\u0000${operation.hash}\u0000${operationName ?? ''}\u0000${canonicalJson(body.variables ?? {})}` : undefined;
     const [, lookup] = await Promise.all([deps.rateLimiter.consume(identity, req), key ? deps.cache!.lookup(key) : undefined]);
+    // Operation names are the client's document names (bounded by the registered documents), never variables.
+    // (Guarded: with tracing off and debug logs off a cached view allocates nothing here.)
+    if (tracingEnabled()) annotate({ 'graphql.operation.name': info.name ?? '', 'platform.response_cache': lookup?.kind ?? 'off' });
+    if (deps.logger?.isLevelEnabled('debug')) deps.logger.debug({ operation: info.name, cache: lookup?.kind ?? 'off' }, 'graphql request');
     if (lookup?.kind === 'hit') {
       res.writeHead(200, JSON_HEADERS);
-      return void res.end(lookup.body);
+      res.end(lookup.body);
+      return void deps.metrics?.operation(info.name, info.type, (performance.now() - started) / 1000, NO_CODES, true);
     }
     const context: GatewayContext = key && lookup?.kind !== 'bypass' ? { identity, tags: new ResponseTags() } : { identity };
+    if (info.type === 'query') context.readOnly = true;
+    // Made here, not by the data source: Apollo hands data sources a shallow copy of the context.
+    context.unavailable = new Set();
+    context.errorCodes = [];
     const resolved = withQuery(body, operation.query);
-    const written = await runApollo(deps, req, res, method, method === 'GET' ? undefined : resolved, method === 'GET' ? searchOf(resolved) : url.search, context);
+    // A query whose subgraph did not answer: this caller's last good answer, marked stale, if there is one.
+    const fallback = key ? (down: string[]) => deps.cache!.staleFor(key, down) : undefined;
+    const written = await runApollo(deps, req, res, method, method === 'GET' ? undefined : resolved, method === 'GET' ? searchOf(resolved) : url.search, context, fallback);
     if (key && context.tags?.storable && written.status === 200 && written.body !== undefined) deps.cache!.store(key, written.body, context.tags.tokens);
+    deps.metrics?.operation(info.name, info.type, (performance.now() - started) / 1000, context.errorCodes, false);
   };
 }
 
 /** Runs one request through Apollo Server and writes its answer; returns what it wrote. */
-async function runApollo(deps: EndpointDeps, req: IncomingMessage, res: ServerResponse, method: string, body: unknown, search: string, context: GatewayContext): Promise<{ status: number; body: string | undefined }> {
+async function runApollo(
+  deps: EndpointDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  body: unknown,
+  search: string,
+  context: GatewayContext,
+  fallback?: (unavailable: string[]) => string | undefined,
+): Promise<{ status: number; body: string | undefined }> {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   const response = await deps.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method, headers, search, body }, context: async () => context });
@@ -112,6 +145,12 @@ async function runApollo(deps: EndpointDeps, req: IncomingMessage, res: ServerRe
   const status = response.status ?? 200;
   res.statusCode = status;
   if (response.body.kind === 'complete') {
+    const stale = context.unavailable?.size ? fallback?.([...context.unavailable]) : undefined;
+    if (stale !== undefined) {
+      res.statusCode = 200;
+      res.end(stale);
+      return { status: 200, body: undefined };
+    }
     res.end(response.body.string);
     return { status, body: response.body.string };
   }

@@ -21,7 +21,7 @@ describe('cacheable fields', () => {
     expect(analyse('mutation { startGuestSession { token } }', undefined)).toEqual({ type: 'mutation', cacheable: false });
     expect(analyse('{ __schema { types { name } } }', undefined)).toEqual({ type: 'query', cacheable: false });
     expect(analyse('{ cart { id } orders { edges { node { id } } } }', undefined).cacheable).toBe(true);
-    expect(analyse('query A { cart { id } } mutation B { startGuestSession { token } }', 'B')).toEqual({ type: 'mutation', cacheable: false });
+    expect(analyse('query A { cart { id } } mutation B { startGuestSession { token } }', 'B')).toEqual({ type: 'mutation', name: 'B', cacheable: false });
     expect(analyse('{ cart { id', undefined)).toEqual({ type: undefined, cacheable: false, parseError: 'Syntax Error: Expected Name, found <EOF>.' });
   });
 });

@@ -41,6 +41,8 @@ const allowed = new Set(Object.entries(CACHEABLE_FIELDS).flatMap(([type, fields]
 export interface DocumentInfo {
   /** The operation's type; undefined when the document cannot be parsed or names no such operation. */
   type: OperationTypeNode | undefined;
+  /** The operation's name as the document gives it (for traces and metrics); undefined when anonymous. */
+  name?: string;
   /** True when the response to it may be cached. */
   cacheable: boolean;
   /** Why the document does not parse (a syntax error, or more tokens than allowed). */
@@ -83,6 +85,7 @@ export function createDocumentAnalyser(schema: () => GraphQLSchema | undefined, 
       const operation = graphql.getOperationAST(document, operationName);
       const unstorable = unstorableLiteral(document);
       if (operation && current) info = { type: operation.operation, cacheable: operation.operation === 'query' && onlyCacheableFields(current, document) };
+      if (operation?.name) info.name = operation.name.value;
       if (unstorable) info = { ...info, cacheable: false, unstorable };
     } catch (error) {
       info = { type: undefined, cacheable: false, parseError: error instanceof Error ? error.message : 'the document does not parse' };

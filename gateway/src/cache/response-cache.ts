@@ -7,6 +7,10 @@
  * the checkout saga, a job or an admin write, and the entry is dropped. Redis down means bypass:
  * no entry is served (and none stored) until it is back, and then every entry is dropped, since
  * changes made meanwhile may not have reached their tags.
+ *
+ * Stale-if-error: an entry found stale is kept aside (bounded, for `staleIfErrorSeconds`) as that
+ * caller's last good answer. When a subgraph does not answer the fresh request, the endpoint may
+ * serve it instead, marked `extensions.stale`, rather than a view with a hole in it.
  */
 import { LRUCache } from 'lru-cache';
 import { Counter, Gauge } from 'prom-client';
@@ -18,10 +22,13 @@ export interface ResponseCacheSettings {
   maxBytes: number;
   /** Must stay well under the tags' lifetime (a tag that expired could not be compared). */
   ttlSeconds: number;
+  /** How long a stale entry may stand in for a view whose subgraph is down; 0 = never. */
+  staleIfErrorSeconds?: number;
 }
 
 interface Entry {
   body: string;
+  storedAt: number;
   tags: string[];
   tokens: string[];
 }
@@ -33,6 +40,8 @@ const causeOf = (tag: string): string => tag.split(':', 1)[0]!;
 
 export class ResponseCache {
   private readonly entries: LRUCache<string, Entry>;
+  private readonly lastGood: LRUCache<string, Entry> | undefined;
+  private readonly staleServed: Counter<string>;
   private readonly lookups: Counter<string>;
   private readonly invalidations: Counter<string>;
 
@@ -47,7 +56,11 @@ export class ResponseCache {
       sizeCalculation: (entry, key) => key.length + entry.body.length + entry.tags.reduce((n, t) => n + t.length + 24, 0),
       ttl: settings.ttlSeconds * 1000,
     });
+    this.lastGood = settings.staleIfErrorSeconds
+      ? new LRUCache<string, Entry>({ max: Math.max(1, Math.ceil(settings.maxEntries / 4)), maxSize: Math.max(1, Math.ceil(settings.maxBytes / 4)), sizeCalculation: (entry, key) => key.length + entry.body.length + 16, ttl: settings.staleIfErrorSeconds * 1000 })
+      : undefined;
     const registers = [deps.metrics.registry];
+    this.staleServed = new Counter({ name: 'gateway_stale_responses_total', help: 'Last good responses served (marked stale) because a subgraph did not answer, by subgraph', labelNames: ['subgraph'], registers });
     this.lookups = new Counter({ name: 'gateway_response_cache_lookups_total', help: 'Response cache lookups by result (hit, miss, stale, bypass when Redis is unavailable)', labelNames: ['result'], registers });
     this.invalidations = new Counter({ name: 'gateway_response_cache_invalidations_total', help: 'Cached responses found stale, by the kind of thing that changed', labelNames: ['cause'], registers });
     const entries = this.entries;
@@ -71,6 +84,7 @@ export class ResponseCache {
     for (let i = 0; i < current.length; i++) {
       if (current[i] !== entry.tokens[i]) {
         this.entries.delete(key);
+        this.lastGood?.set(key, entry);
         this.invalidations.inc({ cause: causeOf(entry.tags[i]!) });
         return this.count({ kind: 'stale' });
       }
@@ -80,7 +94,21 @@ export class ResponseCache {
 
   /** Stores a response with the tags (and tokens) it was built from. */
   store(key: string, body: string, tokens: ReadonlyMap<string, string>): void {
-    this.entries.set(key, { body, tags: [...tokens.keys()], tokens: [...tokens.values()] });
+    this.entries.set(key, { body, storedAt: Date.now(), tags: [...tokens.keys()], tokens: [...tokens.values()] });
+    this.lastGood?.delete(key);
+  }
+
+  /**
+   * The last good response for `key` (current or stale), marked as stale for `services`, or
+   * undefined when there is none young enough. Counts as served.
+   */
+  staleFor(key: string, services: readonly string[]): string | undefined {
+    const entry = this.entries.get(key) ?? this.lastGood?.get(key);
+    if (!entry || !this.lastGood) return undefined;
+    const parsed = JSON.parse(entry.body) as { extensions?: Record<string, unknown> };
+    parsed.extensions = { ...parsed.extensions, stale: { services: [...services].sort(), ageSeconds: Math.floor((Date.now() - entry.storedAt) / 1000) } };
+    for (const subgraph of services) this.staleServed.inc({ subgraph });
+    return JSON.stringify(parsed);
   }
 
   /** Responses cached on this instance. */

@@ -109,6 +109,10 @@ export const commonShape = {
   INTERNAL_SECRET: secret.default(DEV_DEFAULTS.INTERNAL_SECRET),
   STORE_CURRENCY: vars.currency.default('SGD'),
   DEFAULT_COUNTRY: vars.country.default('SG'),
+  /** Unanswered calls in a row to one dependency (a subgraph, an internal operation's service) that open its circuit breaker. */
+  CIRCUIT_FAILURES: vars.positiveInt.default(5),
+  /** How long an open circuit fails calls at once before one probe is let through. */
+  CIRCUIT_OPEN_MS: vars.positiveInt.default(5_000),
 };
 
 /**

@@ -39,18 +39,18 @@ const EMPTY_BODY_HASH = createHash('sha256').digest('hex');
 export const bodyHashOf = (req: IncomingMessage): string => bodyHashes.get(req) ?? EMPTY_BODY_HASH;
 
 /** The request body is over the limit: answered 413 on a connection that is then closed, since the rest of the body is never read. */
-const tooLarge = () => new HttpError(413, `Request bodies may be at most ${MAX_BODY_BYTES} bytes.`, 'PAYLOAD_TOO_LARGE', { headers: { connection: 'close' } });
+const tooLarge = (limit = MAX_BODY_BYTES) => new HttpError(413, `Request bodies may be at most ${limit} bytes.`, 'PAYLOAD_TOO_LARGE', { headers: { connection: 'close' } });
 
-/** Reads a request body up to `MAX_BODY_BYTES` and parses it as JSON when it is JSON. */
-export async function readBody(req: IncomingMessage): Promise<unknown> {
+/** Reads a request body up to `limit` bytes (`MAX_BODY_BYTES` by default) and parses it as JSON when it is JSON. */
+export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
   if (req.method === 'GET' || req.method === 'HEAD') return undefined;
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw tooLarge();
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw tooLarge();
+    if (size > limit) throw tooLarge(limit);
     chunks.push(chunk as Buffer);
   }
   const raw = Buffer.concat(chunks);
@@ -89,12 +89,17 @@ export interface HttpAppOptions<TContext extends BaseContext> {
   shedder?: LoadShedder;
   /** Counts shed requests, by reason. */
   onShed?: (reason: string) => void;
+  /** Slow-client limits: headers within `headersMs`, the whole request within `requestMs` (Node's defaults otherwise). */
+  timeouts?: { headersMs: number; requestMs: number };
 }
 
 /** Creates (but does not start) the HTTP server. */
 export function createHttpServer<TContext extends BaseContext>(options: HttpAppOptions<TContext>): http.Server {
   const { apollo, routes = {}, logger } = options;
-  const server = http.createServer(async (req, res) => {
+  const timeouts = options.timeouts;
+  // Node checks those limits on an interval; a tight limit needs a tight check.
+  const serverOptions: http.ServerOptions = timeouts ? { headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(timeouts.headersMs / 2))) } : {};
+  const server = http.createServer(serverOptions, async (req, res) => {
     const started = process.hrtime.bigint();
     const url = new URL(req.url ?? '/', 'http://localhost');
     let label = url.pathname.startsWith('/internal/') ? '/internal' : url.pathname;
@@ -148,7 +153,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpAppO
     }
   });
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  if (!timeouts) server.headersTimeout = 66_000;
   return server;
 }
 

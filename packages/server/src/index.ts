@@ -16,3 +16,7 @@ export * from './load-shedding.ts';
 export * from './unstorable.ts';
 export * from './sql.ts';
 export * from './modules.ts';
+export * from './breaker.ts';
+export * from './pool-metrics.ts';
+export * from './sql-gauge.ts';
+export * from './overload-errors.ts';

@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '@platform/config';
 import { createLogger, type Logger } from '@platform/logger';
+import { stopTelemetry } from '@platform/telemetry';
 
 interface LoggingConfig {
   NODE_ENV: string;
@@ -29,6 +30,8 @@ export async function runMain<C extends LoggingConfig>(name: string, load: () =>
       logger.info({ signal }, 'draining');
       const force = setTimeout(() => process.exit(1), 15_000).unref();
       await service.stop();
+      // The last spans (the drain's own requests) leave before the process does.
+      await stopTelemetry();
       clearTimeout(force);
       process.exit(0);
     };

@@ -15,6 +15,13 @@ export interface Metrics {
   histogram(name: string, help: string, labelNames?: string[], buckets?: number[]): Histogram<string>;
 }
 
+/** Counts a Redis client's connection errors (`redis_errors_total`; the client logs them too). */
+export function countRedisErrors(metrics: Metrics, redis: { on(event: 'error', listener: (error: Error) => void): unknown }): void {
+  const errors = metrics.counter('redis_errors_total', 'Redis connection errors seen by this service');
+  errors.inc(0);
+  redis.on('error', () => errors.inc());
+}
+
 /** Creates the registry of one service. */
 export function createMetrics(service: string): Metrics {
   const registry = new Registry();

@@ -87,6 +87,8 @@ export function connectDatabase<P extends QueryEventEmitter & { $disconnect(): P
     prisma,
     pg,
     sql,
+    /** The pool itself (for its metrics). */
+    pool,
     async close(): Promise<void> {
       await prisma.$disconnect();
       await pool.end();

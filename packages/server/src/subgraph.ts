@@ -16,9 +16,12 @@ import type { Logger } from '@platform/logger';
 import { closeRedis, createRedis, createTagStore, pingRedis, type Redis, type TagStore } from '@platform/redis';
 import { bodyHashOf, createHttpServer, listen, HttpError, type Route } from './http.ts';
 import { createNonceGuard, type NonceGuard } from './nonce-guard.ts';
-import { createMetrics, type Metrics } from './metrics.ts';
+import { countRedisErrors, createMetrics, type Metrics } from './metrics.ts';
 import { readinessRoute, type ReadinessChecks } from './readiness.ts';
 import { pingDatabase } from './prisma.ts';
+import { observePool } from './pool-metrics.ts';
+import { isOverloadError, overloadFormattedError } from './overload-errors.ts';
+import type pg from 'pg';
 import type { SqlExecutor } from './sql.ts';
 import type { InternalOperation } from './contract.ts';
 import { CACHE_TAGS_HEADER, cacheTagsFor, cacheTagsPlugin, type CacheTags } from './cache-tags.ts';
@@ -71,7 +74,7 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
   const metrics = options.metrics ?? createMetrics(options.name);
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
-    formatError: (formatted) => maskError(formatted, (e) => logger.error({ error: e }, 'internal error in resolver')),
+    formatError: (formatted, error) => (isOverloadError(error) ? overloadFormattedError(formatted) : maskError(formatted, (e) => logger.error({ error: e }, 'internal error in resolver'))),
     includeStacktraceInErrorResponses: false,
     introspection: true,
     logger,
@@ -136,13 +139,14 @@ export function subgraphBasics<C extends SubgraphSettings>(name: string, config:
   const metrics = createMetrics(name);
   const sqlQueries = metrics.counter('sql_queries_total', 'SQL statements run');
   const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
+  countRedisErrors(metrics, redis);
   return { name, config, logger, metrics, redis, tags: createTagStore(redis, logger), onSql: () => sqlQueries.inc() };
 }
 
 export interface LaunchOptions<TContext extends BaseContext> extends Pick<SubgraphOptions<TContext>, 'name' | 'typeDefs' | 'resolvers' | 'context' | 'internal' | 'logger' | 'tags'> {
   config: SubgraphSettings;
   /** The subgraph's database: pinged for readiness, closed last. */
-  db: { pg: SqlExecutor; close(): Promise<void> };
+  db: { pg: SqlExecutor; close(): Promise<void>; pool?: pg.Pool };
   redis: Redis;
   metrics: Metrics;
   /** Background jobs of the subgraph: stopped, and waited for, once the server has drained. */
@@ -160,6 +164,7 @@ export interface LaunchOptions<TContext extends BaseContext> extends Pick<Subgra
  */
 export async function launchSubgraph<TContext extends BaseContext>(options: LaunchOptions<TContext>): Promise<RunningService> {
   const { config, db, redis } = options;
+  if (db.pool) observePool(options.metrics, db.pool);
   // Connect and load the query engine now rather than in the first request (or the first event a consumer handles).
   await pingDatabase(db.pg);
   const service = await startSubgraph<TContext>({

@@ -1,7 +1,7 @@
 /** Builds and starts the cart subgraph; used by `index.ts` and by the test harness. */
 import type { Logger } from '@platform/logger';
 import type { Redis } from '@platform/redis';
-import { launchSubgraph, LOCKS, schedule, subgraphBasics, type RunningService } from '@platform/server';
+import { createBreakers, sqlGauge, launchSubgraph, LOCKS, schedule, subgraphBasics, type RunningService } from '@platform/server';
 import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { pricingClient } from '@subgraph/pricing/contract';
 import { productClient } from '@subgraph/product/contract';
@@ -16,6 +16,7 @@ import { resolvers, typeDefs } from './schema/index.ts';
 import { createCartServices, type CartServices } from './services/index.ts';
 import type { SweepReport } from './services/expiry-service.ts';
 import { createNotifier, type Notifier } from './services/reminders/notifier.ts';
+import { withStockHints } from './services/stock-hints.ts';
 import { AnalyticsConsumer } from './services/analytics/analytics-consumer.ts';
 
 /** The durable name of the cart analytics consumer on the stream. */
@@ -55,8 +56,9 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
   const database = createCartDb(config, onSql);
   const { prisma, sql } = database;
   const clientOptions = { secret: config.INTERNAL_SECRET, caller: 'cart', timeoutMs: config.INTERNAL_CALL_TIMEOUT_MS };
-  const product = productClient({ baseUrl: config.PRODUCT_URL, ...clientOptions });
-  const pricing = pricingClient({ baseUrl: config.PRICING_URL, ...clientOptions });
+  const breakers = createBreakers(metrics, { failures: config.CIRCUIT_FAILURES, openMs: config.CIRCUIT_OPEN_MS });
+  const product = withStockHints(productClient({ baseUrl: config.PRODUCT_URL, ...clientOptions, breaker: breakers.for('product') }), config.CART_WHEN_PRODUCT_DOWN);
+  const pricing = pricingClient({ baseUrl: config.PRICING_URL, ...clientOptions, breaker: breakers.for('pricing') });
   const cache = createCartCache(redis, logger, config.CART_CACHE_TTL_SECONDS, (hit) => cacheMetric.inc({ result: hit ? 'hit' : 'miss' }));
   // Background work (relay, scan) gets its own small pool and is not counted as request SQL.
   const backgroundDb = createCartDb({ ...config, DATABASE_POOL_SIZE: config.EVENTS_DATABASE_POOL_SIZE }, onSql);
@@ -93,6 +95,13 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
     schedule('cart-analytics-prune', 3_600_000, () => analytics.prune(), logger),
     events.job,
   ];
+  sqlGauge(metrics, database.pool, {
+    name: 'carts_active',
+    help: 'Carts with active lines changed in the last 24 hours',
+    everyMs: 60_000,
+    sql: `SELECT count(*) AS value FROM cart."Cart" c WHERE c."updatedAt" > now() - interval '24 hours' AND EXISTS (SELECT 1 FROM cart."CartLine" l WHERE l."cartId" = c."id" AND NOT l."savedForLater")`,
+  });
+
   const service = await launchSubgraph({
     ...basics,
     db: database,

@@ -24,6 +24,8 @@ export function loadCartConfig(env: Env = process.env) {
       OUTBOX_RELAY_INTERVAL_MS: vars.nonNegativeInt.default(5_000),
       /** Budget of one internal call to product or pricing. */
       INTERNAL_CALL_TIMEOUT_MS: vars.positiveInt.default(2_000),
+      /** `addCartLine` while product is not answering: `accept` against the last known stock (marked `stockUnverified`) or `refuse` (SERVICE_UNAVAILABLE). */
+      CART_WHEN_PRODUCT_DOWN: z.enum(['accept', 'refuse']).default('accept'),
       /** A cart with active lines unchanged this long is abandoned (one `cart.abandoned` per idle period). */
       CART_ABANDONED_AFTER_HOURS: vars.positiveInt.default(72),
       /** How often the abandoned-cart scan runs (0 = never). */

@@ -2,7 +2,7 @@
 import { Gauge } from 'prom-client';
 import type { Logger } from '@platform/logger';
 import { createTokenBucket } from '@platform/redis';
-import { launchSubgraph, LOCKS, runExclusive, schedule, subgraphBasics, type RunningService } from '@platform/server';
+import { createBreakers, launchSubgraph, LOCKS, runExclusive, schedule, subgraphBasics, type RunningService } from '@platform/server';
 import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { pruneEvents } from './data/webhooks.ts';
 import { createPlatformClients } from './clients/index.ts';
@@ -56,6 +56,8 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
   const { metrics, tags, onSql, redis } = basics;
   const recovered = metrics.counter('checkouts_recovered_total', 'Stuck checkouts recovered by the sweep, by outcome', ['outcome']);
   const outcomes = metrics.counter('checkouts_total', 'Checkout requests by outcome (Order or the UserError type)', ['outcome']);
+  const checkoutSeconds = metrics.histogram('checkout_duration_seconds', 'Checkout requests by result (order, failed), and how long they took', ['result'], [0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10]);
+  const paymentOutcomes = metrics.counter('payments_total', 'Charges by outcome (SUCCEEDED, DECLINED, UNAVAILABLE)', ['outcome']);
   const database = createOrderDb(config, onSql);
   const { prisma, sql } = database;
   // Background work (relay, webhook dispatch) gets its own small pool, apart from requests.
@@ -78,7 +80,7 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
       policy,
     },
   );
-  const clients = createPlatformClients({ cartUrl: config.CART_URL, productUrl: config.PRODUCT_URL, pricingUrl: config.PRICING_URL, secret: config.INTERNAL_SECRET, timeoutMs: config.INTERNAL_CALL_TIMEOUT_MS });
+  const clients = createPlatformClients({ cartUrl: config.CART_URL, productUrl: config.PRODUCT_URL, pricingUrl: config.PRICING_URL, secret: config.INTERNAL_SECRET, timeoutMs: config.INTERNAL_CALL_TIMEOUT_MS, breakers: createBreakers(metrics, { failures: config.CIRCUIT_FAILURES, openMs: config.CIRCUIT_OPEN_MS }) });
   const payments = options.payments ?? createPaymentProvider(config);
   const faults: FaultPoints = {};
   const flashOutcomes = metrics.counter('flash_checkouts_total', 'checkoutFlashSale requests by outcome (Order or the UserError type)', ['outcome']);
@@ -98,6 +100,7 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
       clients,
       ledger: new PaymentLedger(prisma, payments),
       faults,
+      observePayment: (status: string) => paymentOutcomes.inc({ outcome: status }),
       tags,
       webhooks: { secrets, policy, retryHours: config.WEBHOOK_RETRY_HOURS, secretGraceHours: config.WEBHOOK_SECRET_GRACE_HOURS, nudge: () => void dispatcher.tick() },
     },
@@ -105,7 +108,10 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
       leaseMs: config.CHECKOUT_LEASE_MS,
       waitMs: config.CHECKOUT_WAIT_MS,
       recoveryBatchSize: config.CHECKOUT_RECOVERY_BATCH_SIZE,
-      observeCheckout: (outcome) => outcomes.inc({ outcome }),
+      observeCheckout: (outcome, seconds) => {
+        outcomes.inc({ outcome });
+        checkoutSeconds.observe({ result: outcome === 'Order' ? 'order' : 'failed' }, seconds);
+      },
       flash: {
         breaker,
         limits: {

@@ -1,6 +1,9 @@
-/** Entry point of the order subgraph. */
-import { runMain } from '@platform/server';
-import { loadOrderConfig } from './config.ts';
-import { startOrderSubgraph } from './app.ts';
+/** Entry point of the order subgraph: tracing first (when configured it patches the libraries as they load), then the service. */
+import { bootTelemetry } from '@platform/telemetry';
+
+await bootTelemetry('order');
+const { runMain } = await import('@platform/server');
+const { loadOrderConfig } = await import('./config.ts');
+const { startOrderSubgraph } = await import('./app.ts');
 
 await runMain('order', () => loadOrderConfig(), startOrderSubgraph);

@@ -1,6 +1,9 @@
-/** Entry point of the pricing subgraph. */
-import { runMain } from '@platform/server';
-import { loadPricingConfig } from './config.ts';
-import { startPricingSubgraph } from './app.ts';
+/** Entry point of the pricing subgraph: tracing first (when configured it patches the libraries as they load), then the service. */
+import { bootTelemetry } from '@platform/telemetry';
+
+await bootTelemetry('pricing');
+const { runMain } = await import('@platform/server');
+const { loadPricingConfig } = await import('./config.ts');
+const { startPricingSubgraph } = await import('./app.ts');
 
 await runMain('pricing', () => loadPricingConfig(), startPricingSubgraph);

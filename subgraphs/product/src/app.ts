@@ -1,6 +1,6 @@
 /** Builds and starts the product subgraph; used by `index.ts` and by the test harness. */
 import type { Logger } from '@platform/logger';
-import { launchSubgraph, LOCKS, schedule, subgraphBasics, type RunningService } from '@platform/server';
+import { launchSubgraph, LOCKS, schedule, subgraphBasics, type RunningService, sqlGauge } from '@platform/server';
 import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { createCatalogCache } from './cache/catalog-cache.ts';
 import { createSaleCache } from './cache/flash-sales.ts';
@@ -110,6 +110,17 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
     schedule('flash-sales', config.FLASH_SALE_TICK_MS, () => services.flashAdmissions.run(at('flash-sales')), logger),
     schedule('affinity-prune', HOUR_MS, () => affinity.prune(), logger),
   ];
+
+  // Business state for dashboards and alerts (read when scraped, at most every 15 s / 60 s).
+  sqlGauge(metrics, database.pool, { name: 'stock_reservations_held', help: 'Units held by active checkout reservations', sql: `SELECT coalesce(sum("quantity"), 0) AS value FROM catalog."Reservation" WHERE "status" = 'ACTIVE'` });
+  sqlGauge(metrics, database.pool, {
+    name: 'inventory_invariant_violations',
+    help: 'Products whose stock disagrees with their audit log (on hand or reserved differs from the sum of their movements, or is negative); 0 when the books balance',
+    everyMs: 60_000,
+    sql: `SELECT count(*) AS value FROM catalog."Inventory" i
+          LEFT JOIN (SELECT "productId", sum("onHandDelta") AS on_hand, sum("reservedDelta") AS reserved FROM catalog."StockMovement" GROUP BY "productId") m ON m."productId" = i."productId"
+          WHERE i."onHand" < 0 OR i."reserved" < 0 OR (m."productId" IS NOT NULL AND (i."onHand" <> m.on_hand OR i."reserved" <> m.reserved))`,
+  });
 
   const service = await launchSubgraph({
     ...basics,

@@ -5,10 +5,11 @@
  * buffering, so callers (the outbox relays) keep their events in Postgres and retry. One warning
  * per outage, one line when it is back.
  */
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
 import { allSubjects, subjectOf, type EventEnvelope } from '@platform/events';
 import type { Logger } from '@platform/logger';
+import { inProducerSpan } from '@platform/telemetry';
 
 /** The stream settings every subgraph's configuration carries (`eventStreamShape` in `@platform/config`). */
 export interface StreamSettings {
@@ -83,11 +84,17 @@ export class EventStream {
   }
 
   /** Publishes one event on `<prefix>.<type>` with `Nats-Msg-Id` = its id, so a replay within the duplicate window is dropped by the stream. */
-  async publish(event: EventEnvelope): Promise<{ duplicate: boolean; seq: number }> {
+  async publish(event: EventEnvelope, traceparent?: string | null): Promise<{ duplicate: boolean; seq: number }> {
     const js = this.js;
     if (!this.up || !js) throw new StreamUnavailable();
+    const subject = subjectOf(this.subjectPrefix, event.type);
     try {
-      const ack = await js.publish(subjectOf(this.subjectPrefix, event.type), JSON.stringify(event), { msgID: event.id, timeout: this.settings.EVENTS_PUBLISH_TIMEOUT_MS });
+      // The request that wrote the event continues here: a producer span under its trace, named in the message's headers.
+      const ack = await inProducerSpan(traceparent, `publish ${event.type}`, { 'messaging.system': 'nats', 'messaging.destination.name': subject, 'messaging.message.id': event.id }, (trace) => {
+        const h = trace.traceparent ? headers() : undefined;
+        for (const [name, value] of Object.entries(trace)) h?.set(name, value);
+        return js.publish(subject, JSON.stringify(event), { msgID: event.id, timeout: this.settings.EVENTS_PUBLISH_TIMEOUT_MS, ...(h ? { headers: h } : {}) });
+      });
       return { duplicate: ack.duplicate, seq: ack.seq };
     } catch (error) {
       this.reportFailure(error);

@@ -25,6 +25,8 @@ export interface OutboxRow {
   /** Ordering key: events with one key are published in `seq` order. */
   key: string;
   event: EventEnvelope;
+  /** W3C trace context of the request that wrote the row (continued in the message headers), if it was traced. */
+  traceparent?: string | null;
 }
 
 /** The raw-SQL surface of a Prisma transaction the sources need. */
@@ -163,7 +165,7 @@ export class OutboxRelay<TX extends RawTx> {
     let failed = false;
     while (queues.size && !failed) {
       const wave = [...queues.values()].map((queue) => queue[0]!);
-      const results = await Promise.allSettled(wave.map((row) => this.options.stream.publish(row.event)));
+      const results = await Promise.allSettled(wave.map((row) => this.options.stream.publish(row.event, row.traceparent)));
       for (const [i, result] of results.entries()) {
         const row = wave[i]!;
         if (result.status === 'rejected') {

@@ -13,6 +13,7 @@ interface Row {
   key: string;
   data: unknown;
   occurredAt: Date;
+  traceparent: string | null;
 }
 
 const SCHEMA = /^[a-z_]+$/;
@@ -24,13 +25,14 @@ export function tableOutbox<TX extends RawTx>(schema: string): OutboxSource<TX> 
   return {
     async due(tx, limit) {
       const rows = await tx.$queryRawUnsafe<Row[]>(
-        `SELECT "id", "eventId"::text AS "eventId", "type", "key", "data", "occurredAt" FROM ${table} WHERE "streamedAt" IS NULL ORDER BY "id" LIMIT $1`,
+        `SELECT "id", "eventId"::text AS "eventId", "type", "key", "data", "occurredAt", "traceparent" FROM ${table} WHERE "streamedAt" IS NULL ORDER BY "id" LIMIT $1`,
         limit,
       );
       return rows.map(
         (r): OutboxRow => ({
           seq: r.id,
           key: r.key,
+          traceparent: r.traceparent,
           // Validated as it leaves: a row the schema refuses is a bug to see, not to publish.
           event: eventEnvelope.parse({ id: r.eventId, type: r.type, occurredAt: r.occurredAt.toISOString(), version: EVENT_VERSION, data: r.data }) as EventEnvelope,
         }),

@@ -33,6 +33,8 @@ export interface CartView {
   updatedAt: Date;
   /** Active and saved lines, oldest first. */
   lines: CartLineView[];
+  /** Only on the answer to a change accepted against the last known stock while product was not answering. */
+  stockUnverified?: true;
 }
 
 const withLines = { lines: { orderBy: [{ addedAt: 'asc' as const }, { id: 'asc' as const }] } };

@@ -2,6 +2,7 @@
  * The cart's stream outbox (`cart."OutboxEvent"`): business events written in the transaction of
  * the change, relayed to the event stream by the relay of `@platform/server/stream`.
  */
+import { currentTraceparent } from '@platform/telemetry';
 import type { EventData, EventType } from '@platform/events';
 import type { SqlExecutor } from '@platform/server';
 import { Prisma, type CartEvent } from '../generated/prisma/client.ts';
@@ -17,8 +18,9 @@ export interface StreamEventRow<T extends EventType = EventType> {
 /** Appends events to the stream outbox in the change's transaction. */
 export async function insertStreamEvents(tx: Prisma.TransactionClient, rows: readonly StreamEventRow[]): Promise<{ eventId: string; key: string }[]> {
   if (rows.length === 0) return [];
+  const traceparent = currentTraceparent();
   return tx.outboxEvent.createManyAndReturn({
-    data: rows.map((r) => ({ type: r.type, key: r.key, data: r.data as Prisma.InputJsonValue, occurredAt: r.occurredAt })),
+    data: rows.map((r) => ({ type: r.type, key: r.key, data: r.data as Prisma.InputJsonValue, occurredAt: r.occurredAt, traceparent })),
     select: { eventId: true, key: true },
   });
 }
@@ -63,8 +65,8 @@ export async function recordChange(
        FROM v
        RETURNING *
      ), copy AS (
-       INSERT INTO cart."OutboxEvent" ("type", "key", "data", "occurredAt")
-       SELECT $14, $15, $16::jsonb, $17 FROM v
+       INSERT INTO cart."OutboxEvent" ("type", "key", "data", "occurredAt", "traceparent")
+       SELECT $14, $15, $16::jsonb, $17, $18 FROM v
      )
      SELECT "id"::text AS "id", "cartId"::text AS "cartId", "ownerType"::text AS "ownerType", "ownerId", "version", "type"::text AS "type", "lineId"::text AS "lineId",
             "productId"::text AS "productId", "quantity", "payload", "at", "publishedAt"
@@ -87,6 +89,7 @@ export async function recordChange(
       copy.key,
       JSON.stringify(copy.data),
       copy.occurredAt,
+      currentTraceparent(),
     ],
   );
   const row = rows[0];

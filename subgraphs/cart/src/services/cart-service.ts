@@ -2,6 +2,8 @@
  * Cart operations: the rules of each change. Every change goes through `CartWriter`, which owns
  * the transaction, locking, versioning, idempotency, outbox and cache invalidation.
  */
+import type { HintedAvailability } from './stock-hints.ts';
+import { annotate } from '@platform/telemetry';
 import type { PricingClient } from '@subgraph/pricing/contract';
 import type { ProductClient } from '@subgraph/product/contract';
 import type { CartReads } from '../cache/cart-reads.ts';
@@ -71,8 +73,10 @@ export class CartService {
     const stock = availability.items.find((i) => i.productId === productId);
     const price = prices.items.find((i) => i.productId === productId);
     if (!stock?.exists || !price) return new ProductNotFound(productId);
+    // Product did not answer and the policy accepts the last known stock: the answer says so.
+    const hinted = (availability as HintedAvailability).hinted === true;
 
-    return this.run(ctx, owner, request('addCartLine', { ...input, options }), async ({ tx, cartId, cart, now }) => {
+    const result = await this.run(ctx, owner, request('addCartLine', { ...input, options }), async ({ tx, cartId, cart, now }) => {
       const existing = twinOf(cart, { productId, options }, false);
       const quantity = (existing?.quantity ?? 0) + input.quantity;
       if (quantity > MAX_QUANTITY) throw new Rollback(new InvalidQuantity(`A line holds at most ${MAX_QUANTITY}; this one already has ${existing?.quantity ?? 0}.`));
@@ -83,6 +87,7 @@ export class CartService {
       else lineId = await insertLine(tx, cartId, { productId, optionsKey: optionsKey(options), options: options ?? null, quantity, unitPrice: price.amount, currencyCode: price.currencyCode }, now);
       return changed({ type: existing ? 'LINE_UPDATED' : 'LINE_ADDED', lineId, productId, quantity });
     });
+    return hinted && !('code' in result) ? { ...result, stockUnverified: true } : result;
   }
 
   /** Sets a line's quantity; a raise is soft-checked against stock, a lowering always works. */
@@ -187,6 +192,7 @@ export class CartService {
   /** Runs a change through the writer and answers with the cart after it. */
   private async run(ctx: RequestContext, owner: Owner, write: WriteRequest, change: Change<undefined>): Promise<CartResult> {
     const result = await this.deps.writer.write(ctx, owner, write, change);
+    if ('cart' in result) annotate({ 'cart.id': result.cart.id });
     return 'cart' in result ? result.cart : result;
   }
 

@@ -1,4 +1,5 @@
 /** The order subgraph's stream outbox (`orders."OutboxEvent"`), written in the transaction of the change it records. */
+import { currentTraceparent } from '@platform/telemetry';
 import type { EventData, EventType } from '@platform/events';
 import type { Prisma } from '../generated/prisma/client.ts';
 
@@ -11,5 +12,6 @@ export interface StreamEventRow<T extends EventType = EventType> {
 }
 
 export async function insertStreamEvents(tx: Prisma.TransactionClient, rows: readonly StreamEventRow[]): Promise<void> {
-  if (rows.length) await tx.outboxEvent.createMany({ data: rows.map((r) => ({ type: r.type, key: r.key, data: r.data as Prisma.InputJsonValue, occurredAt: r.occurredAt })) });
+  const traceparent = currentTraceparent();
+  if (rows.length) await tx.outboxEvent.createMany({ data: rows.map((r) => ({ type: r.type, key: r.key, data: r.data as Prisma.InputJsonValue, occurredAt: r.occurredAt, traceparent })) });
 }

@@ -16,12 +16,12 @@ export interface OrderServiceSettings {
   waitMs: number;
   recoveryBatchSize: number;
   /** Told the outcome of every checkout request (`Order` or the error's type), for metrics. */
-  observeCheckout?: (outcome: string) => void;
+  observeCheckout?: (outcome: string, seconds: number) => void;
   flash: { breaker: OrderPathBreaker; limits: { perUser: TokenBucket; global: TokenBucket }; observe?: (outcome: string) => void };
 }
 
 export function createOrderServices(
-  deps: { prisma: PrismaClient; clients: PlatformClients; ledger: PaymentLedger; faults: FaultPoints; tags: TagStore; webhooks: Omit<WebhookServiceDeps, 'prisma'> },
+  deps: { prisma: PrismaClient; clients: PlatformClients; ledger: PaymentLedger; faults: FaultPoints; tags: TagStore; webhooks: Omit<WebhookServiceDeps, 'prisma'>; observePayment?: (status: string) => void },
   settings: OrderServiceSettings,
 ) {
   const saga = { ...deps, leaseMs: settings.leaseMs };

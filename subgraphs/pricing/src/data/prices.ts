@@ -1,4 +1,5 @@
 /** Prices in Postgres: the current price per product and its history. */
+import { currentTraceparent } from '@platform/telemetry';
 import { isUuid } from '@platform/errors';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 
@@ -52,13 +53,13 @@ export async function writePrice(prisma: PrismaClient, productId: string, amount
       RETURNING "productId", "amount", "currencyCode", "updatedAt"
     ),
     event AS (
-      INSERT INTO "pricing"."OutboxEvent" ("type", "key", "data", "occurredAt")
+      INSERT INTO "pricing"."OutboxEvent" ("type", "key", "data", "occurredAt", "traceparent")
       SELECT 'product.price_changed', price."productId"::text,
              jsonb_build_object(
                'productId', price."productId",
                'price', jsonb_build_object('amount', price."amount"::text, 'currencyCode', trim(price."currencyCode")),
                'previousPrice', CASE WHEN prev."amount" IS NULL THEN NULL ELSE jsonb_build_object('amount', prev."amount"::text, 'currencyCode', trim(prev."currencyCode")) END),
-             ${occurredAt}
+             ${occurredAt}, ${currentTraceparent()}::text
       FROM price LEFT JOIN prev ON true
       WHERE prev."amount" IS NULL OR prev."amount" <> price."amount" OR prev."currencyCode" <> price."currencyCode"
     )

@@ -4,6 +4,7 @@
  * Every path takes them in that order (the sweep only ever *tries* key locks), so two
  * transactions never wait on each other in a cycle.
  */
+import { currentTraceparent } from '@platform/telemetry';
 import { Prisma, type ReservationStatus, type StockMovementReason } from '../generated/prisma/client.ts';
 
 export type Tx = Prisma.TransactionClient;
@@ -154,11 +155,11 @@ export async function applyStockChanges(tx: Tx, levels: Map<string, StockLevel>,
       ORDER BY m."n"
       RETURNING "id", "productId", "reason", "onHandDelta", "reservedDelta", "onHandAfter", "reservedAfter"
     )
-    INSERT INTO "catalog"."OutboxEvent" ("type", "key", "data", "occurredAt")
+    INSERT INTO "catalog"."OutboxEvent" ("type", "key", "data", "occurredAt", "traceparent")
     SELECT 'product.stock_changed', m."productId"::text,
            jsonb_build_object('productId', m."productId", 'onHand', m."onHandAfter", 'reserved', m."reservedAfter", 'available', GREATEST(0, m."onHandAfter" - m."reservedAfter"),
                               'onHandDelta', m."onHandDelta", 'reservedDelta', m."reservedDelta", 'reason', m."reason"::text),
-           now()
+           now(), ${currentTraceparent()}::text
     FROM m ORDER BY m."id"`;
   return movements;
 }

@@ -42,6 +42,7 @@ export const cartResolvers: Resolvers = {
     lines: (cart) => activeLines(cart),
     savedForLater: (cart) => savedLines(cart),
     totalQuantity: (cart) => totalQuantity(cart),
+    stockUnverified: (cart) => cart.stockUnverified === true,
     subtotal: (cart, _, { currencyCode }) => money(subtotal(cart), currencyCode),
   },
   CartLine: {

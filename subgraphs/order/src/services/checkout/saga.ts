@@ -58,6 +58,8 @@ export interface SagaDeps {
   tags: TagStore;
   leaseMs: number;
   faults: FaultPoints;
+  /** Told each charge's outcome (SUCCEEDED, DECLINED, UNAVAILABLE), for metrics. */
+  observePayment?: (status: string) => void;
 }
 
 const RANK: Record<CheckoutStatus, number> = { STARTED: 0, RESERVED: 1, PRICED: 2, CHARGED: 3, ORDERED: 4, COMPLETED: 5, FAILED: 6 };
@@ -210,6 +212,7 @@ export class CheckoutSaga {
       { checkoutId: this.row.id, idempotencyKey: chargeKey(this.row), amount: quote.total, currencyCode: quote.currencyCode, token: this.state.paymentToken },
       (tx) => saveProgress(tx, this.row.id, this.owner, {}, this.leaseUntil()),
     );
+    this.deps.observePayment?.(outcome.status);
     if (outcome.status !== 'SUCCEEDED') return outcome.status === 'DECLINED' ? new PaymentDeclined() : new PaymentUnavailable();
     this.chargeId = outcome.payment.id;
     await this.save({ status: 'CHARGED' });

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, publicError } from '@platform/errors';
+import { annotate } from '@platform/telemetry';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CheckoutKind, Order } from '../../generated/prisma/client.ts';
 import { createCheckout, findCheckout, restartAbandoned, resultOf, takeOverLease, type Checkout, type SagaState, type StoredResult } from '../../data/checkouts.ts';
@@ -20,7 +21,8 @@ export interface CheckoutServiceDeps extends SagaDeps {
   /** How long a duplicate request waits for the first one. */
   waitMs: number;
   /** Told the outcome of every checkout request (`Order` or the error's type), for metrics. */
-  observe?: (outcome: string) => void;
+  /** Told each checkout request's outcome and how long it took. */
+  observe?: (outcome: string, seconds: number) => void;
 }
 
 /**
@@ -61,8 +63,9 @@ export class CheckoutService {
     const userId = requireUser(ctx, 'Sign in to check out.');
     assertWellFormed(input);
     const request: CheckoutRequest = { idempotencyKey: input.idempotencyKey, fingerprint: fingerprint(input), kind: 'CART', cartVersion: input.expectedCartVersion, state: initialState(input) };
+    const started = performance.now();
     const result = await this.place(ctx, userId, request);
-    this.deps.observe?.('__typename' in result ? result.__typename : 'Order');
+    this.deps.observe?.('__typename' in result ? result.__typename : 'Order', (performance.now() - started) / 1000);
     return '__typename' in result ? outcomeAmong(result, CART_OUTCOMES) : result;
   }
 
@@ -74,6 +77,7 @@ export class CheckoutService {
     const outcome = await this.outcome(ctx, userId, request);
     if (outcome instanceof IdempotencyKeyReused) return outcome;
     if (outcome.kind === 'error') return reviveCheckoutError(outcome.error);
+    annotate({ 'order.id': outcome.orderId });
     return this.deps.prisma.order.findUniqueOrThrow({ where: { id: outcome.orderId } });
   }
 
@@ -107,10 +111,13 @@ export class CheckoutService {
   }
 
   private async runSaga(ctx: RequestContext, row: Checkout, owner: string, mode: 'fresh' | 'resumed'): Promise<StoredResult> {
+    annotate({ 'checkout.id': row.id });
     const run = new CheckoutSaga(this.deps, ctx, row, owner, mode).run();
     this.running.set(row.id, run);
     try {
-      return await run;
+      const result = await run;
+      ctx.logger.info({ checkoutId: row.id, mode, outcome: result.kind === 'error' ? result.error.__typename : 'order', orderId: result.kind === 'error' ? undefined : result.orderId }, 'checkout finished');
+      return result;
     } finally {
       if (this.running.get(row.id) === run) this.running.delete(row.id);
     }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "cart"."OutboxEvent" ADD COLUMN     "traceparent" TEXT;

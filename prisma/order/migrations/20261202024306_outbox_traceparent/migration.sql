@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "orders"."OutboxEvent" ADD COLUMN     "traceparent" TEXT;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "pricing"."OutboxEvent" ADD COLUMN     "traceparent" TEXT;

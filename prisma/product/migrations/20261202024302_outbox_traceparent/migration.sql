@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "catalog"."OutboxEvent" ADD COLUMN     "traceparent" TEXT;
