@@ -219,7 +219,7 @@ export class CheckoutSaga {
   /** 6: the order, its line snapshots and the link from the charge, with the checkout's progress, in one transaction. */
   private async writeOrder(): Promise<void> {
     const { prisma } = this.deps;
-    this.chargeId ??= (await prisma.payment.findUniqueOrThrow({ where: { idempotencyKey: chargeKey(this.row) }, select: { id: true } })).id;
+    this.chargeId ??= (await prisma.payment.findUniqueOrThrow({ where: { idempotencyKey: chargeKey(this.row), checkoutId: this.row.id }, select: { id: true } })).id;
     const chargeId = this.chargeId;
     const orderId = await prisma.$transaction(async (tx) => {
       const order = await insertOrder(tx, {
