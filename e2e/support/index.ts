@@ -9,3 +9,6 @@ export * from './stack.ts';
 export * from './events.ts';
 export * from './webhooks.ts';
 export * from './smtp.ts';
+export * from './processes.ts';
+export * from './pgbouncer.ts';
+export * from './sql-recorder.ts';

@@ -38,6 +38,8 @@ export interface StackOptions {
   payments?: OrderSubgraphOptions['payments'];
   /** Route every service's Redis through a proxy the test can take down (`stack.redisProxy`). */
   redisProxy?: boolean;
+  /** The URL the services use for the test database (a pooler in front of it, say); default: the database itself. */
+  databaseUrl?: (database: string) => string;
 }
 
 export interface TestStack extends TestClient {
@@ -67,7 +69,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: db.url,
+    DATABASE_URL: options.databaseUrl ? options.databaseUrl(db.name) : db.url,
     DATABASE_POOL_SIZE: '5',
     REDIS_URL: redisProxy ? redisProxy.url('redis', target.pathname) : TEST_REDIS_URL,
     REDIS_KEY_PREFIX: redisPrefix,
