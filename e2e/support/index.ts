@@ -12,3 +12,4 @@ export * from './smtp.ts';
 export * from './processes.ts';
 export * from './pgbouncer.ts';
 export * from './sql-recorder.ts';
+export * from './replica.ts';

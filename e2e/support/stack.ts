@@ -40,6 +40,8 @@ export interface StackOptions {
   redisProxy?: boolean;
   /** The URL the services use for the test database (a pooler in front of it, say); default: the database itself. */
   databaseUrl?: (database: string) => string;
+  /** Extra environment that needs the test database's name (a replica's URL of it, say). */
+  envFor?: (database: string) => Record<string, string>;
 }
 
 export interface TestStack extends TestClient {
@@ -96,6 +98,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     // One background connection per subgraph: test stacks share one Postgres (max_connections) with each other.
     EVENTS_DATABASE_POOL_SIZE: '1',
     ...options.env,
+    ...options.envFor?.(db.name),
   };
   const logger = (name: string) => createLogger(name, { level: env.LOG_LEVEL });
   const started: { stop(): Promise<void> }[] = [];

@@ -16,3 +16,4 @@ export * from './load-shedding.ts';
 export * from './unstorable.ts';
 export * from './sql.ts';
 export * from './modules.ts';
+export * from './read-replica.ts';
