@@ -13,3 +13,4 @@ export * from './processes.ts';
 export * from './pgbouncer.ts';
 export * from './sql-recorder.ts';
 export * from './replica.ts';
+export * from './redis-cluster.ts';

@@ -112,6 +112,8 @@ export const commonShape = {
   LOG_LEVEL: vars.logLevel.default('info'),
   LOG_PRETTY: bool.optional(),
   REDIS_URL: vars.redisUrl.default(DEV_DEFAULTS.REDIS_URL),
+  /** `host:port,...` of Redis Cluster nodes; set: a cluster client (ioredis `Cluster`) instead of `REDIS_URL`. */
+  REDIS_CLUSTER_NODES: z.string().regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, 'must be host:port[,host:port...]').optional(),
   REDIS_KEY_PREFIX: z.string().default('cp:'),
   REDIS_COMMAND_TIMEOUT_MS: vars.positiveInt.default(250),
   AUTH_JWT_SECRET: secret.default(DEV_DEFAULTS.AUTH_JWT_SECRET),
