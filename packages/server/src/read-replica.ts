@@ -78,6 +78,8 @@ export function createReadRouter<C>(options: {
 }): ReadRouter<C> {
   const { primary, replica, redis, logger, settings } = options;
   const marks = new Map<string, { lsn: bigint; until: number }>();
+  /** The primary's WAL position at each check, oldest first (a window of twice the lag bound). */
+  const samples: { at: number; lsn: bigint }[] = [];
   let state: ReplicaState = { healthy: false, replayLsn: null, lagMs: null, reason: replica ? 'not checked yet' : 'no replica configured' };
   let warned = false;
 
@@ -94,15 +96,17 @@ export function createReadRouter<C>(options: {
     try {
       const [[current], [standby]] = await Promise.all([
         primary.sql.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn'),
-        replica.sql.query<{ recovering: boolean; lsn: string | null; since_ms: number | null }>(
-          `SELECT pg_is_in_recovery() AS recovering, pg_last_wal_replay_lsn()::text AS lsn,
-                  (extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000)::float8 AS since_ms`,
-        ),
+        replica.sql.query<{ recovering: boolean; lsn: string | null }>(`SELECT pg_is_in_recovery() AS recovering, pg_last_wal_replay_lsn()::text AS lsn`),
       ]);
-      if (!standby?.recovering) return setState({ healthy: false, replayLsn: null, lagMs: null, reason: 'not a standby (promoted?)' });
+      if (!standby?.recovering || !current) return setState({ healthy: false, replayLsn: null, lagMs: null, reason: 'not a standby (promoted?)' });
       const replayLsn = standby.lsn ? parseLsn(standby.lsn) : null;
-      const caughtUp = replayLsn !== null && current !== undefined && replayLsn >= parseLsn(current.lsn);
-      const lagMs = caughtUp ? 0 : (standby.since_ms ?? Number.POSITIVE_INFINITY);
+      const now = Date.now();
+      samples.push({ at: now, lsn: parseLsn(current.lsn) });
+      while (samples.length > 2 && samples[1]!.at < now - settings.READ_REPLICA_MAX_LAG_MS * 2) samples.shift();
+      // Lag: how long ago the primary stood where the replica stands now (the newest sample it has passed).
+      // The commit timestamp alone would call an idle primary's housekeeping WAL "lag".
+      const passed = replayLsn === null ? undefined : samples.findLast((x) => x.lsn <= replayLsn);
+      const lagMs = passed === samples.at(-1) ? 0 : now - (passed ?? samples[0]!).at;
       if (lagMs > settings.READ_REPLICA_MAX_LAG_MS) return setState({ healthy: false, replayLsn, lagMs, reason: `lagging ${Math.round(lagMs)} ms` });
       return setState({ healthy: true, replayLsn, lagMs });
     } catch (error) {
