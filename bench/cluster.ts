@@ -58,6 +58,7 @@ export async function runClusterBench(): Promise<number> {
         const row = await measureLoad({ mode: 'closed', origin, warmupMs, durationMs, connections: lanes.length, lanes }, options(`${instances}× ${op}`));
         rows.push({ instances, op, row });
         console.log(`${instances} instance(s)  ${op.padEnd(12)} ${row.opsPerSec.toFixed(0).padStart(7)} ops/s  p50 ${row.latencyMs.p50.toFixed(1)} ms  p99 ${row.latencyMs.p99.toFixed(1)} ms  errors ${row.errors.total}  load generator ${row.loadgenCpuPercent?.toFixed(0) ?? '?'}% of a core`);
+        if (row.errors.total) console.log(`    errors by HTTP status ${JSON.stringify(row.errors.statusCodes)}; first: ${(row.errors.samples[0] ?? '').slice(0, 300)}`);
       }
     } finally {
       await topology.stop();

@@ -91,7 +91,10 @@ function haproxyConfig(dir: string, fronts: { name: string; port: number; server
     // Only a connection that never reached a server is retried elsewhere: a request a server saw is never sent twice.
     '  retries 3',
     '  retry-on conn-failure',
-    '  default-server inter 500ms fall 2 rise 2',
+    // A busy instance answers /ready slowly: give the check 2 s before it counts as failed, and take an
+    // instance out only after 3 failures in a row (a killed one goes within ~3 s).
+    '  timeout check 2s',
+    '  default-server inter 1s fall 3 rise 2',
   ];
   for (const front of fronts) {
     lines.push(`frontend ${front.name}`, `  bind 127.0.0.1:${front.port}`, `  default_backend ${front.name}`);
