@@ -98,8 +98,12 @@ function haproxyConfig(dir: string, fronts: { name: string; port: number; server
   ];
   for (const front of fronts) {
     lines.push(`frontend ${front.name}`, `  bind 127.0.0.1:${front.port}`, `  default_backend ${front.name}`);
-    lines.push(`backend ${front.name}`, '  balance roundrobin', '  option httpchk GET /ready', '  http-check expect status 200');
+    lines.push(`backend ${front.name}`, '  balance roundrobin', '  option httpchk GET /ready', '  http-check expect status 200', '  option allbackups');
     front.servers.forEach((port, i) => lines.push(`  server ${front.name}-${i + 1} 127.0.0.1:${port} check`));
+    // Fail open: when every instance reports not ready (a gateway's /ready asks its subgraphs within 1 s,
+    // so a saturated cart makes every gateway "unready" at once), traffic still goes to them rather
+    // than HAProxy answering 503 for the whole fleet. One unready instance among ready ones is skipped.
+    front.servers.forEach((port, i) => lines.push(`  server ${front.name}-${i + 1}-fallback 127.0.0.1:${port} backup`));
   }
   return `${lines.join('\n')}\n`;
 }
