@@ -39,6 +39,14 @@ function processes(topology: Topology) {
   return all.map((i) => ({ name: i.name, pid: i.process.child.pid!, origin: `http://127.0.0.1:${i.port}` }));
 }
 
+let running: Topology | undefined;
+
+/** Stops the topology of a run in progress (Ctrl-C). */
+export async function stopClusterBench(): Promise<void> {
+  await running?.stop();
+  running = undefined;
+}
+
 export async function runClusterBench(): Promise<number> {
   const settings = loadBenchSettings();
   const durationMs = settings.BENCH_DURATION_MS;
@@ -48,6 +56,7 @@ export async function runClusterBench(): Promise<number> {
   for (const instances of [1, 2]) {
     console.log(`starting the topology with ${instances} instance(s) of each service ...`);
     const topology = await startTopology({ instances, logLevel: 'error' });
+    running = topology;
     try {
       const { view, add } = await requestsFor(topology);
       const watched = processes(topology);
@@ -62,6 +71,7 @@ export async function runClusterBench(): Promise<number> {
       }
     } finally {
       await topology.stop();
+      running = undefined;
     }
   }
   console.log('\nscaling 2 vs 1 instance(s) of each service:');

@@ -30,10 +30,13 @@ ${SCENARIOS.map((s) => `    ${s.main ? '*' : ' '} ${s.name.padEnd(20)} ${s.title
 let fleetProblem: string | undefined;
 let tearingDown = false;
 
+let stopCluster: (() => Promise<void>) | undefined;
+
 async function teardown(): Promise<void> {
   tearingDown = true;
   killAllChildren();
   await stopFleet();
+  await stopCluster?.();
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -134,7 +137,9 @@ async function main(): Promise<number> {
   return failed.length ? 1 : 0;
 }
 
-const entry = process.argv.includes('--cluster') ? import('./cluster.ts').then((m) => m.runClusterBench()) : main();
+const entry = process.argv.includes('--cluster')
+  ? import('./cluster.ts').then((m) => ((stopCluster = m.stopClusterBench), m.runClusterBench()))
+  : main();
 entry.then(
   (code) => process.exit(code),
   async (error: unknown) => {
