@@ -20,19 +20,23 @@ import { printScenario, printSummary, writeJson } from './report.ts';
 import type { BaseContext, FleetContext, ScenarioReport } from './scenario.ts';
 import { loadBenchSettings, type BenchSettings } from './settings.ts';
 
-const USAGE = `usage: npm run bench -- [scenario ...] [--json [file]]
+const USAGE = `usage: npm run bench -- [scenario ...] [--json [file]]  |  npm run bench -- --cluster
   scenarios (a run without names does every one marked *):
 ${SCENARIOS.map((s) => `    ${s.main ? '*' : ' '} ${s.name.padEnd(20)} ${s.title}${s.available() ? '' : ' (module not on this branch)'}`).join('\n')}
   --json [file]   also write every figure as JSON (default ${DEFAULT_JSON_PATH})
+  --cluster       cart view and addCartLine through HAProxy on the scale-out topology, 1 vs 2 instances (bench/cluster.ts)
   settings: BENCH_DURATION_MS, BENCH_WARMUP_MS, BENCH_CONCURRENCY, ... (bench/README.md)`;
 
 let fleetProblem: string | undefined;
 let tearingDown = false;
 
+let stopCluster: (() => Promise<void>) | undefined;
+
 async function teardown(): Promise<void> {
   tearingDown = true;
   killAllChildren();
   await stopFleet();
+  await stopCluster?.();
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
@@ -133,7 +137,10 @@ async function main(): Promise<number> {
   return failed.length ? 1 : 0;
 }
 
-main().then(
+const entry = process.argv.includes('--cluster')
+  ? import('./cluster.ts').then((m) => ((stopCluster = m.stopClusterBench), m.runClusterBench()))
+  : main();
+entry.then(
   (code) => process.exit(code),
   async (error: unknown) => {
     console.error(`bench: ${error instanceof UsageError ? `${error.message}\n${USAGE}` : error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : String(error)}`);

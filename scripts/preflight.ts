@@ -49,12 +49,19 @@ function ensureChromium(): boolean {
   return installDebianPackage('chromium', (line) => console.log(`preflight: ${line}`)) && existsSync(chromiumPath);
 }
 
+/** PgBouncer and HAProxy (the scale-out tests start their own) are there, or installed here from Debian (as root). */
+function ensureScaleOutTools(): string[] {
+  const found = (bin: string) => hasBinary(bin) || existsSync(`/usr/sbin/${bin}`);
+  return ['pgbouncer', 'haproxy'].filter((bin) => !found(bin) && !(installDebianPackage(bin, (line) => console.log(`preflight: ${line}`)) && found(bin)));
+}
+
 const [postgres, redis, natsProblem] = await Promise.all([probePostgres(pgUrl, 3_000), probeRedis(redisUrl, 3_000), ensureNats()]);
 const chromium = ensureChromium();
 // promtool (Debian's prometheus package) tests the alert rules; scripts/promtool.ts says how to get it if this cannot.
 if (!hasBinary('promtool')) installDebianPackage('prometheus', (line) => console.log(`preflight: ${line}`));
+const missingTools = ensureScaleOutTools();
 
-if (postgres.ok && redis.ok && !natsProblem && chromium) {
+if (postgres.ok && redis.ok && !natsProblem && chromium && missingTools.length === 0) {
   console.log(`preflight: Postgres (${redact(pgUrl)}), Redis (${redact(redisUrl)}) and NATS (${natsUrl.host}) answer; Chromium at ${chromiumPath}`);
   process.exit(0);
 }
@@ -97,6 +104,10 @@ if (!redis.ok) {
 if (natsProblem) lines.push(natsProblem);
 const somethingDown = (!postgres.ok && !loginRefused) || !redis.ok;
 if (somethingDown) fixes.push(`${fixes.length ? 'or, with Docker: ' : ''}docker compose up -d postgres redis`);
+for (const tool of missingTools) {
+  lines.push(`${tool} is not installed (the scale-out tests start their own)`);
+  fixes.push(`apt-get install -y ${tool}   (Debian)`);
+}
 if (!chromium) {
   lines.push(`Chromium is not at ${chromiumPath} (the storefront's browser tests drive it; \`npx playwright install\` cannot download one here)`);
   fixes.push('apt-get install -y chromium   (Debian; or set CHROMIUM_PATH to a Chromium or Chrome binary)');

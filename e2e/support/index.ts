@@ -10,3 +10,8 @@ export * from './events.ts';
 export * from './webhooks.ts';
 export * from './smtp.ts';
 export * from './consumers.ts';
+export * from './processes.ts';
+export * from './pgbouncer.ts';
+export * from './sql-recorder.ts';
+export * from './replica.ts';
+export * from './redis-cluster.ts';

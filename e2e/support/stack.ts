@@ -42,6 +42,10 @@ export interface StackOptions {
   productProxy?: boolean;
   /** Receives every service's log lines (JSON) instead of stdout; set `LOG_LEVEL` in `env` to see them. */
   logs?: (line: string) => void;
+  /** The URL the services use for the test database (a pooler in front of it, say); default: the database itself. */
+  databaseUrl?: (database: string) => string;
+  /** Extra environment that needs the test database's name (a replica's URL of it, say). */
+  envFor?: (database: string) => Record<string, string>;
 }
 
 export interface TestStack extends TestClient {
@@ -73,7 +77,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: db.url,
+    DATABASE_URL: options.databaseUrl ? options.databaseUrl(db.name) : db.url,
     DATABASE_POOL_SIZE: '5',
     REDIS_URL: redisProxy ? redisProxy.url('redis', target.pathname) : TEST_REDIS_URL,
     REDIS_KEY_PREFIX: redisPrefix,
@@ -103,6 +107,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     // One background connection per subgraph: test stacks share one Postgres (max_connections) with each other.
     EVENTS_DATABASE_POOL_SIZE: '1',
     ...options.env,
+    ...options.envFor?.(db.name),
   };
   const sink = options.logs;
   const logger = (name: string) => createLogger(name, { level: env.LOG_LEVEL, ...(sink ? { destination: { write: (line: string) => sink(line) } } : {}) });

@@ -18,7 +18,7 @@ export interface CartBus {
 export function listenToCartBus(config: GatewayConfig, logger: Logger, onMessage: (message: CartBusMessage) => void): CartBus {
   const name = channel(config.REDIS_KEY_PREFIX, CART_EVENTS_CHANNEL);
   // Subscribing is done on every `ready` below; ioredis must not also replay it by itself.
-  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger, role: 'subscriber' }, { autoResubscribe: false });
+  const redis = createRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger, role: 'subscriber' }, { autoResubscribe: false });
   let closed = false;
   redis.on('ready', () => {
     if (closed) return;

@@ -130,7 +130,7 @@ export interface FlashSaleBus {
 /** The instance's subscriber to the flash-sale channel (its own connection; it resubscribes on every reconnect). */
 export function listenToFlashSaleBus(config: GatewayConfig, logger: Logger, onMessage: (message: FlashSaleBusMessage) => void): FlashSaleBus {
   const name = channel(config.REDIS_KEY_PREFIX, FLASH_SALE_EVENTS_CHANNEL);
-  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger, role: 'flash-sale-subscriber' }, { autoResubscribe: false });
+  const redis = createRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger, role: 'flash-sale-subscriber' }, { autoResubscribe: false });
   let closed = false;
   redis.on('ready', () => {
     if (closed) return;

@@ -97,12 +97,23 @@ export function databaseUrlFor(subgraph: SubgraphName, env: Env = process.env): 
   return url;
 }
 
+/** The read replica of one subgraph: `<SUBGRAPH>_READ_DATABASE_URL`, else none. */
+export function readDatabaseUrlFor(subgraph: SubgraphName, env: Env = process.env): string | undefined {
+  const name = `${subgraph.toUpperCase()}_READ_DATABASE_URL`;
+  const url = env[name];
+  if (!url) return undefined;
+  if (!vars.postgresUrl.safeParse(url).success) throw new ConfigError([`${name}: must be a postgres:// URL`]);
+  return url;
+}
+
 /** Settings every service shares: Redis, secrets, logging. */
 export const commonShape = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: vars.logLevel.default('info'),
   LOG_PRETTY: bool.optional(),
   REDIS_URL: vars.redisUrl.default(DEV_DEFAULTS.REDIS_URL),
+  /** `host:port,...` of Redis Cluster nodes; set: a cluster client (ioredis `Cluster`) instead of `REDIS_URL`. */
+  REDIS_CLUSTER_NODES: z.string().regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, 'must be host:port[,host:port...]').optional(),
   REDIS_KEY_PREFIX: z.string().default('cp:'),
   REDIS_COMMAND_TIMEOUT_MS: vars.positiveInt.default(250),
   AUTH_JWT_SECRET: secret.default(DEV_DEFAULTS.AUTH_JWT_SECRET),
@@ -176,6 +187,10 @@ export function loadSubgraphConfig<S extends z.ZodRawShape>(name: SubgraphName, 
         PORT: port.default(DEFAULT_PORTS[name]),
         DATABASE_POOL_SIZE: vars.positiveInt.default(10),
         DATABASE_ACQUIRE_TIMEOUT_MS: vars.positiveInt.default(5_000),
+        // Read replicas (subgraphs with stale-tolerant reads; see README "Read replicas").
+        READ_YOUR_WRITES_WINDOW_MS: vars.positiveInt.default(60_000),
+        READ_REPLICA_MAX_LAG_MS: vars.positiveInt.default(2_000),
+        READ_REPLICA_CHECK_INTERVAL_MS: vars.positiveInt.default(500),
         ...eventStreamShape,
       },
       { ...env, PORT: env[portVar] },
@@ -183,7 +198,8 @@ export function loadSubgraphConfig<S extends z.ZodRawShape>(name: SubgraphName, 
   );
   const own = collect(() => loadConfig(extra, env));
   const databaseUrl = collect(() => databaseUrlFor(name, env));
+  const readDatabaseUrl = collect(() => readDatabaseUrlFor(name, env));
   if (problems.length || !base || !own || !databaseUrl) throw new ConfigError(problems.map((p) => p.replace(/^PORT:/, `${portVar}:`)));
   assertProductionSecrets(base);
-  return { ...base, ...own, name, databaseUrl, pgSchema: PG_SCHEMAS[name] };
+  return { ...base, ...own, name, databaseUrl, readDatabaseUrl, pgSchema: PG_SCHEMAS[name] };
 }

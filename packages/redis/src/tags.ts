@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@platform/logger';
-import { isRedisReady, tryRedis, type Redis } from './index.ts';
+import { getMany, isRedisReady, setEach, tryRedis, type Redis } from './index.ts';
 
 export const tagKey = (tag: string): string => `tag:v1:${tag}`;
 
@@ -40,12 +40,7 @@ export function createTagStore(redis: Redis, logger: Logger): TagStore {
       redis,
       logger,
       'cache-tags.bump',
-      async (r) => {
-        const pipeline = r.pipeline();
-        for (const tag of tags) pipeline.set(tagKey(tag), newToken(), 'EX', TAG_TTL_SECONDS);
-        const results = await pipeline.exec();
-        return (results ?? []).every(([error]) => !error);
-      },
+      (r) => setEach(r, tags, (c, tag) => c.set(tagKey(tag), newToken(), 'EX', TAG_TTL_SECONDS)),
       false,
     );
 
@@ -72,7 +67,7 @@ export function createTagStore(redis: Redis, logger: Logger): TagStore {
     read(tags) {
       if (tags.length === 0) return Promise.resolve([]);
       if (!isRedisReady(redis)) return Promise.resolve(undefined);
-      return redis.mget(...tags.map(tagKey)).then(
+      return getMany(redis, tags.map(tagKey)).then(
         (values) => values.map((v) => v ?? ''),
         (error: Error) => {
           logger.warn({ err: { message: error.message } }, 'could not read cache tags; serving without the response cache');

@@ -11,7 +11,7 @@
  * request because Redis is missing.
  */
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Redis } from 'ioredis';
+import type { Redis } from './index.ts';
 
 export interface TokenBucketSettings {
   /** Names the bucket's keys (under the connection's key prefix), e.g. `flash:join:user`. */

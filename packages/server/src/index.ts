@@ -20,3 +20,4 @@ export * from './breaker.ts';
 export * from './pool-metrics.ts';
 export * from './sql-gauge.ts';
 export * from './overload-errors.ts';
+export * from './read-replica.ts';

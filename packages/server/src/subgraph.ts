@@ -127,6 +127,7 @@ export async function startSubgraph<TContext extends BaseContext>(options: Subgr
 /** The settings every subgraph's configuration carries (see `loadSubgraphConfig`). */
 export interface SubgraphSettings {
   REDIS_URL: string;
+  REDIS_CLUSTER_NODES?: string | undefined;
   REDIS_KEY_PREFIX: string;
   REDIS_COMMAND_TIMEOUT_MS: number;
   INTERNAL_SECRET: string;
@@ -138,7 +139,7 @@ export interface SubgraphSettings {
 export function subgraphBasics<C extends SubgraphSettings>(name: string, config: C, logger: Logger) {
   const metrics = createMetrics(name);
   const sqlQueries = metrics.counter('sql_queries_total', 'SQL statements run');
-  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
+  const redis = createRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
   countRedisErrors(metrics, redis);
   return { name, config, logger, metrics, redis, tags: createTagStore(redis, logger), onSql: () => sqlQueries.inc() };
 }

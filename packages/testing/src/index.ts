@@ -7,5 +7,6 @@ export * from './client.ts';
 export * from './fixtures.ts';
 export * from './result.ts';
 export * from './sql.ts';
+export * from './shard-guard.ts';
 export * from './tcp-proxy.ts';
 export * from './wait.ts';

@@ -2,7 +2,8 @@
 import { Gauge } from 'prom-client';
 import type { Logger } from '@platform/logger';
 import { createTokenBucket } from '@platform/redis';
-import { createBreakers, launchSubgraph, LOCKS, runExclusive, schedule, subgraphBasics, type RunningService } from '@platform/server';
+import { createBreakers, createReadRouter, launchSubgraph, LOCKS, runExclusive, schedule, subgraphBasics, type ReadRouter, type RunningService } from '@platform/server';
+import type { PrismaClient } from './generated/prisma/client.ts';
 import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { pruneEvents } from './data/webhooks.ts';
 import { createPlatformClients } from './clients/index.ts';
@@ -41,6 +42,8 @@ export interface RunningOrderSubgraph extends RunningService {
   dispatchWebhooks(): Promise<void>;
   /** The circuit breaker of the flash-sale order path (its state is also on `/metrics`). */
   flashBreaker: OrderPathBreaker;
+  /** Where order-history reads go (the replica of `ORDER_READ_DATABASE_URL`, or the primary). */
+  reads: ReadRouter<PrismaClient>;
 }
 
 export interface OrderSubgraphOptions {
@@ -63,6 +66,18 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
   // Background work (relay, webhook dispatch) gets its own small pool, apart from requests.
   const backgroundDb = createOrderDb({ ...config, DATABASE_POOL_SIZE: config.EVENTS_DATABASE_POOL_SIZE }, onSql);
   const background = backgroundDb.prisma;
+  // Order history may read from a replica; a user's own writes are always visible to them.
+  const replicaDb = config.readDatabaseUrl ? createOrderDb({ ...config, databaseUrl: config.readDatabaseUrl }, onSql) : undefined;
+  const readsTo = metrics.counter('order_history_reads_total', 'Order-history reads by where they ran (primary or replica) and whether the replica failed first', ['target', 'fallback']);
+  const reads = createReadRouter({
+    primary: { client: prisma, sql: database.pg },
+    replica: replicaDb && { client: replicaDb.prisma, sql: replicaDb.pg },
+    redis,
+    logger,
+    settings: config,
+    onRead: (target, fallback) => readsTo.inc({ target, fallback: String(fallback) }),
+  });
+  if (reads.enabled) await reads.check();
   await warmUp(background);
   const events = subgraphEvents({ name: 'order', config, logger, metrics, db: background, lockId: LOCKS.orderStreamRelay });
   const secrets = new SecretBox(config.INTERNAL_SECRET);
@@ -99,6 +114,7 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
       prisma,
       clients,
       ledger: new PaymentLedger(prisma, payments),
+      reads,
       faults,
       observePayment: (status: string) => paymentOutcomes.inc({ outcome: status }),
       tags,
@@ -135,6 +151,7 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
   const historyMs = config.WEBHOOK_HISTORY_DAYS * 86_400_000;
   const jobs = [
     schedule('checkout-recovery', config.CHECKOUT_RECOVERY_INTERVAL_MS, () => recover(), logger),
+    ...(reads.enabled ? [schedule('read-replica-check', config.READ_REPLICA_CHECK_INTERVAL_MS, () => reads.check(), logger)] : []),
     events.job,
     schedule('webhook-dispatch', config.WEBHOOK_DISPATCH_INTERVAL_MS, () => dispatcher.tick(), logger),
     schedule('webhook-history-prune', 3_600_000, () => runExclusive(background, LOCKS.webhookHousekeeping, (tx) => pruneEvents(tx, new Date(clock().getTime() - historyMs))), logger),
@@ -151,12 +168,12 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
     beforeClose: async () => {
       await events.close();
       await dispatcher.stop();
-      await Promise.all([clients.close(), backgroundDb.close()]);
+      await Promise.all([clients.close(), backgroundDb.close(), replicaDb?.close()]);
     },
   });
   const dispatchWebhooks = async () => {
     await dispatcher.tick();
     await dispatcher.idle();
   };
-  return { ...service, sql, checkouts: services.checkouts, payments, faults, recoverCheckouts: recover, events, relayEvents: () => events.relay.drain(), dispatchWebhooks, flashBreaker: breaker };
+  return { ...service, sql, checkouts: services.checkouts, payments, faults, recoverCheckouts: recover, events, relayEvents: () => events.relay.drain(), dispatchWebhooks, flashBreaker: breaker, reads };
 }

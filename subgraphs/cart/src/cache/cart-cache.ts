@@ -12,7 +12,7 @@
  * so a view cached before an outage cannot outlive the writes made during it.
  */
 import type { Logger } from '@platform/logger';
-import { tryRedis, type Redis } from '@platform/redis';
+import { delMany, scanKeys, tryRedis, type Redis } from '@platform/redis';
 import { reviveCartView, type CartView, type Owner } from '../data/carts.ts';
 
 export const CART_CACHE_TTL_SECONDS = 3600;
@@ -65,10 +65,8 @@ export function createCartCache(redis: Redis, logger: Logger, ttlSeconds = CART_
       if (overflowed) {
         overflowed = false;
         pending.clear();
-        // ioredis does not prefix SCAN patterns; match with the prefix, delete without it.
-        const prefix = redis.options.keyPrefix ?? '';
-        const stream = redis.scanStream({ match: `${prefix}cart:v1:*`, count: 500 });
-        for await (const keys of stream as AsyncIterable<string[]>) if (keys.length) await redis.del(...keys.map((k) => k.slice(prefix.length)));
+        // Every master of a cluster is scanned; each key is deleted on its own slot.
+        for await (const keys of scanKeys(redis, 'cart:v1:*')) await delMany(redis, keys);
         return;
       }
       for (const [key, version] of [...pending]) if ((await drop(key, version)) !== FAILED) pending.delete(key);

@@ -181,24 +181,32 @@ export async function insertLine(tx: SqlExecutor, cartId: string, line: NewLine,
   return id;
 }
 
-/** Sets one line's quantity. */
-export async function setLineQuantity(tx: SqlExecutor, lineId: string, quantity: number, now: Date): Promise<void> {
-  await tx.query(`UPDATE cart."CartLine" SET "quantity" = $2, "updatedAt" = $3 WHERE "id" = $1::uuid`, [lineId, quantity, now]);
+/** Sets one line's quantity. Every line statement names its cart: the cart id is the lines' shard key. */
+export async function setLineQuantity(tx: SqlExecutor, cartId: string, lineId: string, quantity: number, now: Date): Promise<void> {
+  await tx.query(`UPDATE cart."CartLine" SET "quantity" = $3, "updatedAt" = $4 WHERE "cartId" = $1::uuid AND "id" = $2::uuid`, [cartId, lineId, quantity, now]);
 }
 
 /** Moves one line between the cart and saved-for-later. */
-export async function setLineSaved(tx: SqlExecutor, lineId: string, savedForLater: boolean, now: Date): Promise<void> {
-  await tx.query(`UPDATE cart."CartLine" SET "savedForLater" = $2, "updatedAt" = $3 WHERE "id" = $1::uuid`, [lineId, savedForLater, now]);
+export async function setLineSaved(tx: SqlExecutor, cartId: string, lineId: string, savedForLater: boolean, now: Date): Promise<void> {
+  await tx.query(`UPDATE cart."CartLine" SET "savedForLater" = $3, "updatedAt" = $4 WHERE "cartId" = $1::uuid AND "id" = $2::uuid`, [cartId, lineId, savedForLater, now]);
 }
 
-/** Moves one line to another cart (a merge), keeping what it is. */
-export async function moveLineToCart(tx: SqlExecutor, lineId: string, cartId: string, now: Date): Promise<void> {
-  await tx.query(`UPDATE cart."CartLine" SET "cartId" = $2::uuid, "updatedAt" = $3 WHERE "id" = $1::uuid`, [lineId, cartId, now]);
+/**
+ * Moves one line to another cart (a merge), keeping what it is: deleted from one cart and inserted
+ * into the other, never an update of its cart id, which on a sharded database is its shard key.
+ */
+export async function moveLineToCart(tx: SqlExecutor, fromCartId: string, lineId: string, toCartId: string, now: Date): Promise<void> {
+  await tx.query(
+    `WITH moved AS (DELETE FROM cart."CartLine" WHERE "cartId" = $1::uuid AND "id" = $2::uuid RETURNING *)
+     INSERT INTO cart."CartLine" ("id", "cartId", "productId", "optionsKey", "options", "quantity", "unitPrice", "currencyCode", "savedForLater", "addedAt", "updatedAt")
+     SELECT "id", $3::uuid, "productId", "optionsKey", "options", "quantity", "unitPrice", "currencyCode", "savedForLater", "addedAt", $4 FROM moved`,
+    [fromCartId, lineId, toCartId, now],
+  );
 }
 
 /** Deletes one line. */
-export async function deleteLine(tx: SqlExecutor, lineId: string): Promise<void> {
-  await tx.query(`DELETE FROM cart."CartLine" WHERE "id" = $1::uuid`, [lineId]);
+export async function deleteLine(tx: SqlExecutor, cartId: string, lineId: string): Promise<void> {
+  await tx.query(`DELETE FROM cart."CartLine" WHERE "cartId" = $1::uuid AND "id" = $2::uuid`, [cartId, lineId]);
 }
 
 /** Deletes the cart's active lines (saved-for-later lines stay). */

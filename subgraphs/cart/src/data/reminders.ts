@@ -22,6 +22,7 @@ export interface IdleCart extends Owner {
  */
 export function lockIdleCarts(tx: Prisma.TransactionClient, idleBefore: Date, now: Date, limit: number): Promise<IdleCart[]> {
   return tx.$queryRaw<IdleCart[]>`
+    /* shard:all abandoned-cart scan, off the request path */
     WITH due AS (
       SELECT c."id", c."version", c."ownerType", c."ownerId", c."updatedAt" FROM cart."Cart" c
       WHERE c."updatedAt" <= ${idleBefore} AND c."expiresAt" > ${now}

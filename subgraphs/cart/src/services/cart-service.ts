@@ -83,7 +83,7 @@ export class CartService {
       if (!existing && activeLines(cart).length >= MAX_LINES) throw new Rollback(new CartLimitExceeded());
       if (stock.availableQuantity < quantity) throw new Rollback(new InsufficientStock(stock.availableQuantity));
       let lineId = existing?.id;
-      if (lineId) await setLineQuantity(tx, lineId, quantity, now);
+      if (lineId) await setLineQuantity(tx, cartId, lineId, quantity, now);
       else lineId = await insertLine(tx, cartId, { productId, optionsKey: optionsKey(options), options: options ?? null, quantity, unitPrice: price.amount, currencyCode: price.currencyCode }, now);
       return changed({ type: existing ? 'LINE_UPDATED' : 'LINE_ADDED', lineId, productId, quantity });
     });
@@ -99,7 +99,7 @@ export class CartService {
       const line = findLine(change, input.lineId, false);
       if (line.quantity === input.quantity) return UNCHANGED;
       if (input.quantity > line.quantity) await this.checkStock(line.productId, input.quantity);
-      await setLineQuantity(change.tx, line.id, input.quantity, change.now);
+      await setLineQuantity(change.tx, change.cartId, line.id, input.quantity, change.now);
       return changed({ type: 'LINE_UPDATED', lineId: line.id, productId: line.productId, quantity: input.quantity });
     });
   }
@@ -112,7 +112,7 @@ export class CartService {
     return this.run(ctx, owner, request('removeCartLine', input), async (change) => {
       const line = change.cart.lines.find((l) => l.id === input.lineId.toLowerCase());
       if (!line) throw new Rollback(new LineNotFound(input.lineId));
-      await deleteLine(change.tx, line.id);
+      await deleteLine(change.tx, change.cartId, line.id);
       return changed({ type: 'LINE_REMOVED', lineId: line.id, productId: line.productId, quantity: 0 });
     });
   }
@@ -216,10 +216,10 @@ export class CartService {
       if (!twin && change.cart.lines.filter((l) => l.savedForLater === toSaved).length >= MAX_LINES) throw new Rollback(new CartLimitExceeded());
       if (!toSaved) await this.checkStock(line.productId, quantity);
       if (twin) {
-        await setLineQuantity(change.tx, twin.id, quantity, change.now);
-        await deleteLine(change.tx, line.id);
+        await setLineQuantity(change.tx, change.cartId, twin.id, quantity, change.now);
+        await deleteLine(change.tx, change.cartId, line.id);
       } else {
-        await setLineSaved(change.tx, line.id, toSaved, change.now);
+        await setLineSaved(change.tx, change.cartId, line.id, toSaved, change.now);
       }
       return changed({ type: toSaved ? 'SAVED_FOR_LATER' : 'MOVED_TO_CART', lineId: twin?.id ?? line.id, productId: line.productId, quantity });
     });

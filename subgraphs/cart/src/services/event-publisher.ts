@@ -37,8 +37,8 @@ export class EventPublisher {
 
   /** Publishes committed events and marks those sent as published; never throws (the relay resends the rest). */
   async publish(events: readonly CartEvent[]): Promise<void> {
-    const sent: bigint[] = [];
-    for (const event of events) if (await this.send(toMessage(event))) sent.push(event.id);
+    const sent: CartEvent[] = [];
+    for (const event of events) if (await this.send(toMessage(event))) sent.push(event);
     if (sent.length) await markPublished(this.deps.prisma, sent, new Date()).catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not mark events published; the relay will resend'));
   }
 

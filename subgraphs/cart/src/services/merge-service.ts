@@ -73,10 +73,10 @@ export class MergeService {
           if (twin) {
             const sum = twin.quantity + line.quantity;
             const quantity = Math.min(MAX_QUANTITY, sum);
-            await setLineQuantity(tx, twin.id, quantity, now);
+            await setLineQuantity(tx, cartId, twin.id, quantity, now);
             report(sum > MAX_QUANTITY ? 'CAPPED' : 'COMBINED', quantity);
           } else {
-            await moveLineToCart(tx, line.id, cartId, now);
+            await moveLineToCart(tx, guestCart.id, line.id, cartId, now);
             if (line.savedForLater) savedCount += 1;
             else activeCount += 1;
             report('ADDED', line.quantity);

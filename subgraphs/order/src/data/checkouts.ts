@@ -144,6 +144,7 @@ export async function releaseLease(db: Db, id: string, owner: string, now: Date)
  */
 export async function leaseStuck(db: Db, now: Date, limit: number, owner: string, leaseUntil: Date): Promise<Checkout[]> {
   const rows = await db.$queryRaw<{ id: string }[]>`
+    /* shard:all checkout recovery sweep, off the request path */
     UPDATE "orders"."Checkout" SET "leaseOwner" = ${owner}, "leaseUntil" = ${leaseUntil}, "updatedAt" = now()
     WHERE "id" IN (
       SELECT "id" FROM "orders"."Checkout"

@@ -59,7 +59,7 @@ export async function insertOrder(tx: Prisma.TransactionClient, order: NewOrder)
       },
     },
   });
-  await tx.payment.update({ where: { id: order.chargeId }, data: { orderId: created.id } });
+  await tx.payment.update({ where: { id: order.chargeId, checkoutId: order.checkoutId }, data: { orderId: created.id } });
   return created;
 }
 

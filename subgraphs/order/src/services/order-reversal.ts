@@ -1,6 +1,7 @@
 /** Reverting a placed order: refund its charge, put its stock back on hand, give its coupon uses back, then mark it CANCELLED. */
 import type { TagStore } from '@platform/redis';
-import { ordersTag } from '../cache/tags.ts';
+import { ordersChanged } from '../cache/tags.ts';
+import type { WriteRecorder } from '@platform/server';
 import type { Checkout, Order, PrismaClient } from '../generated/prisma/client.ts';
 import type { PlatformClients } from '../clients/index.ts';
 import type { RequestContext } from '../request-context.ts';
@@ -15,6 +16,7 @@ export interface ReversalDeps {
   clients: PlatformClients;
   ledger: PaymentLedger;
   tags: TagStore;
+  reads?: WriteRecorder | undefined;
 }
 
 /** Refunds, restocks (cart stock or the flash-sale pool) and un-redeems an order, then marks it CANCELLED; idempotent (also used by checkout when its goods vanished after the charge). */
@@ -30,6 +32,6 @@ export async function revertOrder(deps: ReversalDeps, ctx: RequestContext, order
     // Only the call that actually cancelled records the event (a repeated cancel changes nothing).
     if (count === 1) await insertStreamEvents(tx, [orderCancelled(order, cancelledAt)]);
   });
-  await deps.tags.bump([ordersTag(order.userId)]);
+  await ordersChanged(deps, order.userId);
   return deps.prisma.order.findUniqueOrThrow({ where: { id: order.id } });
 }

@@ -4,6 +4,7 @@
  */
 import { badUserInput, ErrorCode, forbidden, isUuid, publicError } from '@platform/errors';
 import { ordersTag } from '../cache/tags.ts';
+import type { ReadRouter } from '@platform/server';
 import type { Order, PrismaClient } from '../generated/prisma/client.ts';
 import { requireUser, type RequestContext } from '../request-context.ts';
 import { revertOrder, type ReversalDeps } from './order-reversal.ts';
@@ -21,7 +22,12 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 }
 
 export class OrderService {
-  constructor(private readonly deps: ReversalDeps & { prisma: PrismaClient }) {}
+  constructor(private readonly deps: ReversalDeps & { prisma: PrismaClient; reads?: ReadRouter<PrismaClient> | undefined }) {}
+
+  /** History reads: on the replica when it has everything this user wrote, else the primary. */
+  private history<T>(userId: string, fn: (db: PrismaClient) => Promise<T>): Promise<T> {
+    return this.deps.reads ? this.deps.reads.read(userId, fn) : fn(this.deps.prisma);
+  }
 
   /** One of the caller's orders; null when there is none, FORBIDDEN when it is someone else's. */
   async order(ctx: RequestContext, id: string): Promise<Order | null> {
@@ -29,7 +35,7 @@ export class OrderService {
     if (!isUuid(id)) return null;
     // The token first, then Postgres: a token must never be newer than the rows it guards.
     await ctx.tags?.guard([ordersTag(userId)]);
-    const order = await this.deps.prisma.order.findUnique({ where: { id } });
+    const order = await this.history(userId, (db) => db.order.findUnique({ where: { id } }));
     if (order && order.userId !== userId) throw forbidden('That order belongs to someone else.');
     return order;
   }
@@ -40,16 +46,15 @@ export class OrderService {
     const first = args.first ?? 20;
     if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw badUserInput(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}.`, { field: 'first' });
     const after = args.after ? decodeCursor(args.after) : undefined;
-    const { prisma } = this.deps;
     await ctx.tags?.guard([ordersTag(userId)]);
-    const [rows, totalCount] = await Promise.all([
+    const [rows, totalCount] = await this.history(userId, (prisma) => Promise.all([
       prisma.order.findMany({
         where: { userId, ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}) },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: first + 1,
       }),
       prisma.order.count({ where: { userId } }),
-    ]);
+    ]));
     const page = rows.slice(0, first);
     return {
       edges: page.map((node) => ({ cursor: encodeCursor(node), node })),

@@ -4,7 +4,7 @@
  * outage cannot outlive a change made during it (by more than the reconnect). Past `maxPending`
  * remembered keys, every key matching `pattern` is dropped on reconnect instead.
  */
-import { tryRedis, type Redis } from '@platform/redis';
+import { delMany, scanKeys, tryRedis, type Redis } from '@platform/redis';
 import type { Logger } from '@platform/logger';
 
 export interface Invalidator {
@@ -16,17 +16,14 @@ export function createInvalidator(redis: Redis, logger: Logger, pattern: string,
   const pending = new Set<string>();
   let overflowed = false;
 
-  const del = (keys: readonly string[]) => tryRedis(redis, logger, 'cache invalidate', async (r) => (await r.del(...keys), true), false);
+  const del = (keys: readonly string[]) => tryRedis(redis, logger, 'cache invalidate', async (r) => (await delMany(r, keys), true), false);
 
   async function replay(): Promise<void> {
     if (overflowed) {
       overflowed = false;
       pending.clear();
-      // ioredis does not prefix SCAN patterns: match with the prefix, delete without it.
-      const prefix = redis.options.keyPrefix ?? '';
-      for await (const keys of redis.scanStream({ match: `${prefix}${pattern}`, count: 500 }) as AsyncIterable<string[]>) {
-        if (keys.length) await redis.del(...keys.map((k) => k.slice(prefix.length)));
-      }
+      // Every master of a cluster is scanned; each key is deleted on its own slot.
+      for await (const keys of scanKeys(redis, pattern)) await delMany(redis, keys);
       return;
     }
     const keys = [...pending];

@@ -8,7 +8,7 @@
  * concurrent updates leave the later one cached. When Redis fails during an update, the key is
  * dropped as soon as Redis is back (see invalidation.ts).
  */
-import { createJsonCache, tryRedis, type Redis } from '@platform/redis';
+import { createJsonCache, setEach, tryRedis, type Redis } from '@platform/redis';
 import type { Logger } from '@platform/logger';
 import type { PriceEntry } from '../data/prices.ts';
 import { createInvalidator } from './invalidation.ts';
@@ -47,11 +47,7 @@ export function createPriceCache(redis: Redis, logger: Logger, ttlSeconds: numbe
         redis,
         logger,
         'price fill',
-        async (r) => {
-          const pipeline = r.pipeline();
-          for (const entry of entries) pipeline.set(priceKey(entry.productId), JSON.stringify(entry), 'EX', ttlSeconds, 'NX');
-          await pipeline.exec();
-        },
+        (r) => setEach(r, entries, (c, entry) => c.set(priceKey(entry.productId), JSON.stringify(entry), 'EX', ttlSeconds, 'NX')),
         undefined,
       );
     },

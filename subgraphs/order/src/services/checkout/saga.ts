@@ -21,7 +21,8 @@
 import type { Checkout, CheckoutStatus, PrismaClient } from '../../generated/prisma/client.ts';
 import type { TagStore } from '@platform/redis';
 import { isRefusal } from '@platform/server';
-import { ordersTag } from '../../cache/tags.ts';
+import { ordersChanged } from '../../cache/tags.ts';
+import type { WriteRecorder } from '@platform/server';
 import type { PlatformClients } from '../../clients/index.ts';
 import type { RequestContext } from '../../request-context.ts';
 import { finishCheckout, LeaseLost, releaseLease, resultOf, saveProgress, stateOf, type SagaState, type StoredResult } from '../../data/checkouts.ts';
@@ -56,6 +57,8 @@ export interface SagaDeps {
   clients: PlatformClients;
   ledger: PaymentLedger;
   tags: TagStore;
+  /** Records a user's write for read-your-writes on the order-history replica. */
+  reads?: WriteRecorder | undefined;
   leaseMs: number;
   faults: FaultPoints;
   /** Told each charge's outcome (SUCCEEDED, DECLINED, UNAVAILABLE), for metrics. */
@@ -222,7 +225,7 @@ export class CheckoutSaga {
   /** 6: the order, its line snapshots and the link from the charge, with the checkout's progress, in one transaction. */
   private async writeOrder(): Promise<void> {
     const { prisma } = this.deps;
-    this.chargeId ??= (await prisma.payment.findUniqueOrThrow({ where: { idempotencyKey: chargeKey(this.row) }, select: { id: true } })).id;
+    this.chargeId ??= (await prisma.payment.findUniqueOrThrow({ where: { idempotencyKey: chargeKey(this.row), checkoutId: this.row.id }, select: { id: true } })).id;
     const chargeId = this.chargeId;
     const orderId = await prisma.$transaction(async (tx) => {
       const order = await insertOrder(tx, {
@@ -239,7 +242,7 @@ export class CheckoutSaga {
       return order.id;
     });
     Object.assign(this.row, { status: 'ORDERED', orderId });
-    await this.deps.tags.bump([ordersTag(this.row.userId)]);
+    await ordersChanged(this.deps, this.row.userId);
   }
 
   /** 7: what was held is sold; an outcome when it vanished meanwhile. */

@@ -49,7 +49,8 @@ export class PaymentLedger {
         skipDuplicates: true,
       });
     });
-    let row = await this.prisma.payment.findUniqueOrThrow({ where: { idempotencyKey: request.idempotencyKey } });
+    // Every statement names the checkout: payments are sharded with their checkout.
+    let row = await this.prisma.payment.findUniqueOrThrow({ where: { idempotencyKey: request.idempotencyKey, checkoutId: request.checkoutId } });
     if (row.status === 'PENDING') row = await this.askProvider(row, request.token);
     if (row.status === 'SUCCEEDED') return { status: 'SUCCEEDED', payment: row };
     if (row.status === 'DECLINED' || row.status === 'UNAVAILABLE') return { status: row.status, reason: row.failureReason ?? '' };
@@ -67,8 +68,8 @@ export class PaymentLedger {
       data = result.status === 'SUCCEEDED' ? { status: 'SUCCEEDED', transactionId: result.transactionId } : { status: result.status, failureReason: result.reason };
     }
     // Only a PENDING row takes the answer: another run may have resolved (and even refunded) it meanwhile.
-    await this.prisma.payment.updateMany({ where: { id: row.id, status: 'PENDING' }, data });
-    return this.prisma.payment.findUniqueOrThrow({ where: { id: row.id } });
+    await this.prisma.payment.updateMany({ where: { id: row.id, checkoutId: row.checkoutId, status: 'PENDING' }, data });
+    return this.prisma.payment.findUniqueOrThrow({ where: { id: row.id, checkoutId: row.checkoutId } });
   }
 
   /**
@@ -86,11 +87,12 @@ export class PaymentLedger {
   /** Gives a charge back in full, once per key; a charge that was never taken (or was refunded) needs nothing. */
   async refund(charge: Payment, idempotencyKey: string): Promise<void> {
     if (charge.kind !== 'CHARGE' || charge.status !== 'SUCCEEDED') return;
-    const refund = await this.prisma.payment.upsert({
-      where: { idempotencyKey },
-      create: { checkoutId: charge.checkoutId, orderId: charge.orderId, kind: 'REFUND', status: 'PENDING', idempotencyKey, amount: charge.amount, currencyCode: charge.currencyCode },
-      update: {},
+    // Recorded once per key (a repeat finds the first row); every statement names the checkout.
+    await this.prisma.payment.createMany({
+      data: [{ checkoutId: charge.checkoutId, orderId: charge.orderId, kind: 'REFUND', status: 'PENDING', idempotencyKey, amount: charge.amount, currencyCode: charge.currencyCode }],
+      skipDuplicates: true,
     });
+    const refund = await this.prisma.payment.findUniqueOrThrow({ where: { idempotencyKey, checkoutId: charge.checkoutId } });
     let refundId = refund.transactionId ?? NO_CHARGE;
     if (refund.status !== 'SUCCEEDED' && charge.transactionId !== NO_CHARGE) {
       const result = await this.provider.refund({ idempotencyKey, transactionId: charge.transactionId!, amount: charge.amount.toFixed(2), currencyCode: charge.currencyCode });
@@ -98,8 +100,8 @@ export class PaymentLedger {
       refundId = result.refundId;
     }
     await this.prisma.$transaction([
-      this.prisma.payment.update({ where: { id: refund.id }, data: { status: 'SUCCEEDED', transactionId: refundId } }),
-      this.prisma.payment.update({ where: { id: charge.id }, data: { status: 'REFUNDED' } }),
+      this.prisma.payment.update({ where: { id: refund.id, checkoutId: refund.checkoutId }, data: { status: 'SUCCEEDED', transactionId: refundId } }),
+      this.prisma.payment.update({ where: { id: charge.id, checkoutId: charge.checkoutId }, data: { status: 'REFUNDED' } }),
     ]);
   }
 }

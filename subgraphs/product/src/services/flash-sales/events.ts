@@ -4,7 +4,7 @@
  * re-read a ticket as its owner, so a lost one only delays an update until the next.
  */
 import type { Logger } from '@platform/logger';
-import { channel, tryRedis, type Redis } from '@platform/redis';
+import { channel, setEach, tryRedis, type Redis } from '@platform/redis';
 import { FLASH_SALE_EVENTS_CHANNEL, type FlashSaleBusMessage } from '../../contract/flash-sale-events.ts';
 
 export type FlashSaleChange = { kind: 'ticket'; saleId: string; userId: string; status: string } | { kind: 'queue'; saleId: string } | { kind: 'closed'; saleId: string; status: 'SOLD_OUT' | 'ENDED' };
@@ -24,11 +24,8 @@ export class FlashSaleEvents {
       this.deps.redis,
       this.deps.logger,
       'flash-publish',
-      async (redis) => {
-        const pipeline = redis.pipeline();
-        for (const message of messages) pipeline.publish(this.channel, JSON.stringify(message));
-        await pipeline.exec();
-      },
+      // One PUBLISH per message, sent together (auto-pipelining); in order on one connection.
+      (redis) => setEach(redis, messages, (r, message) => r.publish(this.channel, JSON.stringify(message))),
       undefined,
     );
   }
