@@ -8,15 +8,35 @@ import { chownSync } from 'node:fs';
 import net from 'node:net';
 import { waitUntil } from '@platform/testing';
 
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
+/** True when nothing listens on (or holds) `port` on 127.0.0.1 right now. */
+const canBind = (port: number) =>
+  new Promise<boolean>((resolve) => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+
+const handedOut = new Set<number>();
+/** Below the kernel's ephemeral range (32768-60999 here), which outgoing connections and `listen(0)` draw from. */
+const PORT_RANGE = { from: 20_000, to: 32_000 };
+
+/**
+ * A port for a server this process is about to start. Not `listen(0)`: a port the kernel hands
+ * out that way is in the ephemeral range, so between our probe and the server's own `listen` an
+ * outgoing connection (to Postgres, Redis, another instance) may take it as its local port, and
+ * two concurrent probes may get the same one; both were seen starting the cluster topology
+ * (EADDRINUSE, and HAProxy routing cart traffic to another service). This draws from below that
+ * range, never the same port twice in one process, and checks that it is free.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = PORT_RANGE.from + Math.floor(Math.random() * (PORT_RANGE.to - PORT_RANGE.from));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    if (await canBind(port)) return port;
+  }
+  throw new Error(`no free port between ${PORT_RANGE.from} and ${PORT_RANGE.to}`);
+}
 
 export const portOpen = (port: number, host = '127.0.0.1') =>
   new Promise<boolean>((resolve) => {
