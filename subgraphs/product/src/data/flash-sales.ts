@@ -164,15 +164,3 @@ export async function tryLockSaleWork(tx: Tx, saleId: string): Promise<boolean> 
   const [row] = await tx.$queryRaw<[{ locked: boolean }]>`SELECT pg_try_advisory_xact_lock(${SALE_WORK_LOCK}::int, hashtext(${saleId})) AS "locked"`;
   return row.locked;
 }
-
-/**
- * The next join order when Postgres issues it (Redis away): one statement that moves the sale's
- * own counter past every place issued so far, so concurrent joins on any replica queue on the
- * row only for that statement and never get the same place. Null when there is no such sale.
- */
-export async function issuePostgresSeq(db: Db, saleId: string): Promise<number | null> {
-  const [row] = await db.$queryRaw<{ seq: number }[]>`
-    UPDATE "catalog"."FlashSale" SET "postgresSeq" = greatest("postgresSeq", (SELECT coalesce(max("seq"), 0) FROM "catalog"."FlashSaleTicket" WHERE "saleId" = ${saleId}::uuid)) + 1
-    WHERE "id" = ${saleId}::uuid RETURNING "postgresSeq" AS "seq"`;
-  return row?.seq ?? null;
-}
