@@ -34,43 +34,25 @@ export class SeqTaken extends Error {}
  * Inserts a WAITING ticket if the sale takes joins at `now` (queue open, not ended, not sold
  * out: checked in the same statement, so a sale closing meanwhile gets no new waiter). Returns
  * the new row, `existing` when the user already has a ticket, or `closed`.
+ *
+ * `seq` is the place Redis issued, or `'next'` when Postgres issues it (Redis away): then the
+ * sale row's counter moves past every place issued so far and the ticket takes it in the same
+ * statement, before the row lock is released, so places commit in the order they are issued and
+ * a waiting ticket's rank counted right after is exact (a separate counter bump let a later place
+ * commit first and count itself one too high). A place issued but not used is only a gap.
  */
-export async function insertTicket(db: Db, ticket: { saleId: string; userId: string; seq: number; now: Date }): Promise<{ created: TicketRow } | { existing: true } | { closed: true }> {
+export async function insertTicket(db: Db, ticket: { saleId: string; userId: string; seq: number | 'next'; now: Date }): Promise<{ created: TicketRow } | { existing: true } | { closed: true }> {
+  const issued =
+    ticket.seq === 'next'
+      ? Prisma.sql`WITH issued AS (
+          UPDATE "catalog"."FlashSale"
+          SET "postgresSeq" = greatest("postgresSeq", (SELECT coalesce(max("seq"), 0) FROM "catalog"."FlashSaleTicket" WHERE "saleId" = ${ticket.saleId}::uuid)) + 1
+          WHERE "id" = ${ticket.saleId}::uuid
+          RETURNING "postgresSeq" AS "seq")`
+      : Prisma.sql`WITH issued AS (SELECT ${ticket.seq}::int AS "seq")`;
   try {
     const rows = await db.$queryRaw<TicketRow[]>`
-      INSERT INTO "catalog"."FlashSaleTicket" ("id", "saleId", "userId", "seq", "status", "joinedAt", "updatedAt")
-      SELECT gen_random_uuid(), s."id", ${ticket.userId}, ${ticket.seq}::int, 'WAITING', ${ticket.now}::timestamptz, now()
-      FROM "catalog"."FlashSale" s
-      WHERE s."id" = ${ticket.saleId}::uuid AND s."queueOpensAt" <= ${ticket.now}::timestamptz AND s."endsAt" > ${ticket.now}::timestamptz
-        AND s."endedAt" IS NULL AND s."soldOutAt" IS NULL
-      ON CONFLICT ("saleId", "userId") DO NOTHING
-      RETURNING ${COLUMNS}`;
-    if (rows[0]) return { created: rows[0] };
-    const existing = await findTicket(db, ticket.saleId, ticket.userId);
-    return existing ? { existing: true } : { closed: true };
-  } catch (error) {
-    if (isSeqTaken(error)) throw new SeqTaken();
-    throw error;
-  }
-}
-
-/**
- * Inserts a WAITING ticket at the next place Postgres issues (Redis away), under the same rules
- * as `insertTicket`. One statement: the sale row's counter moves past every place issued so far
- * and the ticket takes it before the row lock is released, so places commit in the order they
- * are issued and a waiting ticket's rank counted right after is exact (a separate counter bump
- * let a later place commit first and count itself one too high). A place issued but not used
- * (the user had a ticket, the sale closed) is only a gap.
- */
-export async function insertTicketAtNextSeq(db: Db, ticket: { saleId: string; userId: string; now: Date }): Promise<{ created: TicketRow } | { existing: true } | { closed: true }> {
-  try {
-    const rows = await db.$queryRaw<TicketRow[]>`
-      WITH issued AS (
-        UPDATE "catalog"."FlashSale"
-        SET "postgresSeq" = greatest("postgresSeq", (SELECT coalesce(max("seq"), 0) FROM "catalog"."FlashSaleTicket" WHERE "saleId" = ${ticket.saleId}::uuid)) + 1
-        WHERE "id" = ${ticket.saleId}::uuid
-        RETURNING "postgresSeq" AS "seq"
-      )
+      ${issued}
       INSERT INTO "catalog"."FlashSaleTicket" ("id", "saleId", "userId", "seq", "status", "joinedAt", "updatedAt")
       SELECT gen_random_uuid(), s."id", ${ticket.userId}, issued."seq", 'WAITING', ${ticket.now}::timestamptz, now()
       FROM "catalog"."FlashSale" s, issued
@@ -82,13 +64,11 @@ export async function insertTicketAtNextSeq(db: Db, ticket: { saleId: string; us
     const existing = await findTicket(db, ticket.saleId, ticket.userId);
     return existing ? { existing: true } : { closed: true };
   } catch (error) {
-    if (isSeqTaken(error)) throw new SeqTaken();
+    // A raw query's unique violation arrives as P2010 naming the index in its message.
+    if (/FlashSaleTicket_saleId_seq_key/.test(String((error as Error | undefined)?.message))) throw new SeqTaken();
     throw error;
   }
 }
-
-/** A raw query's unique violation arrives as P2010 naming the index in its message. */
-const isSeqTaken = (error: unknown) => /FlashSaleTicket_saleId_seq_key/.test(String((error as Error | undefined)?.message));
 
 /** One user's ticket for a sale. */
 export async function findTicket(db: Db, saleId: string, userId: string): Promise<TicketRow | undefined> {

@@ -10,7 +10,7 @@ import type { TokenBucket } from '@platform/redis';
 import type { FlashQueue } from '../../cache/flash-queue.ts';
 import type { SaleCache } from '../../cache/flash-sales.ts';
 import { findSales, type SaleRow } from '../../data/flash-sales.ts';
-import { findTicket, insertTicket, insertTicketAtNextSeq, SeqTaken, waitingUpTo, type TicketRow } from '../../data/flash-tickets.ts';
+import { findTicket, insertTicket, SeqTaken, waitingUpTo, type TicketRow } from '../../data/flash-tickets.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { RequestContext } from '../../request-context.ts';
 import { FlashSaleEnded, FlashSaleNotOpen, FlashSaleSoldOut, saleNotFound, type JoinUserError } from '../errors.ts';
@@ -134,7 +134,7 @@ export class FlashQueueService {
   private async joinWithoutRedis(ctx: RequestContext, sale: SaleRow, userId: string): Promise<TicketView | JoinUserError> {
     const now = ctx.clock();
     const { prisma } = this.deps;
-    const insert = () => insertTicketAtNextSeq(prisma, { saleId: sale.id, userId, now });
+    const insert = () => insertTicket(prisma, { saleId: sale.id, userId, seq: 'next', now });
     let result: Awaited<ReturnType<typeof insert>> | undefined;
     // Redis may still be issuing places to other joins (slow rather than gone): a place it issued
     // meanwhile wins, and this join takes the next free one.
