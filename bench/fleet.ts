@@ -83,9 +83,15 @@ const secret = () => randomBytes(32).toString('base64url'); // 43 characters
 /** Everything running so far, for `stopFleet` on failure or Ctrl-C before `startFleet` returned. */
 const started: { services: RunningService[]; database?: TestDatabase; redis?: { url: string; prefix: string }; stream?: StackEvents; sink?: OtlpSink } = { services: [] };
 let stopping: Promise<void> | undefined;
+/** Bumped when a fleet starts stopping: exits of an older generation's processes are expected, not failures. */
+let generation = 0;
 
-/** Stops whatever `startFleet` has started so far. Safe to call more than once. */
-export function stopFleet(): Promise<void> {
+/** True while a fleet is started (and not stopped). */
+export const fleetRunning = (): boolean => started.services.length > 0 && stopping === undefined;
+
+/** Stops whatever `startFleet` has started so far. Safe to call more than once; afterwards a new fleet may start. */
+export async function stopFleet(): Promise<void> {
+  generation += 1;
   stopping ??= (async () => {
     const killed = await stopServices(started.services, STOP_GRACE_MS);
     if (killed.length) console.error(`bench: force-killed after ${STOP_GRACE_MS / 1000} s: ${killed.join(', ')}`);
@@ -98,11 +104,16 @@ export function stopFleet(): Promise<void> {
     if (started.redis) await deleteKeys(started.redis.url, started.redis.prefix).catch((error: unknown) => console.error(`bench: could not delete Redis keys: ${String(error)}`));
     if (started.stream) await deleteStream(started.stream).catch((error: unknown) => console.error(`bench: could not delete stream ${started.stream?.stream}: ${String(error)}`));
   })();
-  return stopping;
+  await stopping;
+  // Everything is gone: the next `startFleet` (tracing-cost restarts the fleet) begins afresh.
+  for (const key of ['database', 'redis', 'stream', 'sink'] as const) delete started[key];
+  started.services = [];
+  stopping = undefined;
 }
 
 /** Starts the fleet; `onExit` hears of any service that dies before `stop()`. */
-export async function startFleet(settings: BenchSettings, onExit: (name: string, how: string) => void): Promise<Fleet> {
+export async function startFleet(settings: BenchSettings, onExit: (name: string, how: string) => void, tracingMode: BenchSettings['BENCH_TRACING'] = settings.BENCH_TRACING): Promise<Fleet> {
+  const mine = generation;
   await ensureTemplate();
   const database = await createTestDatabase();
   started.database = database;
@@ -115,9 +126,9 @@ export async function startFleet(settings: BenchSettings, onExit: (name: string,
   const names: ProcessName[] = ['cart', 'product', 'pricing', 'order', 'gateway', 'gateway-nocache'];
   const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()] as const))) as Record<ProcessName, number>;
   const url = (name: ProcessName) => `http://127.0.0.1:${ports[name]}/graphql`;
-  if (settings.BENCH_TRACING !== 'off') started.sink = await startOtlpSink();
-  console.log(`bench: tracing ${settings.BENCH_TRACING}${started.sink ? ` (spans to an in-bench OTLP sink at ${started.sink.url})` : ' (no SDK loaded)'}`);
-  const tracing = started.sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: started.sink.url, ...(settings.BENCH_TRACING === 'all' ? { OTEL_TRACES_SAMPLER_ARG: '1' } : {}) } : {};
+  if (tracingMode !== 'off') started.sink = await startOtlpSink();
+  console.log(`bench: tracing ${tracingMode}${started.sink ? ` (spans to an in-bench OTLP sink at ${started.sink.url})` : ' (no SDK loaded)'}`);
+  const tracing = started.sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: started.sink.url, ...(tracingMode === 'all' ? { OTEL_TRACES_SAMPLER_ARG: '1' } : {}) } : {};
   const env: NodeJS.ProcessEnv = {
     ...settings.childEnv,
     ...tracing,
@@ -150,15 +161,17 @@ export async function startFleet(settings: BenchSettings, onExit: (name: string,
     const profile = settings.BENCH_CPU_PROFILE_DIR ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(settings.BENCH_CPU_PROFILE_DIR, name)}`] } : {};
     const running = spawnService({ ...spec(name), ...profile }, ROOT, { ...env, ...extra });
     started.services.push(running);
-    void running.exited.then(({ code, signal }) => onExit(name, signal ?? `code ${code}`));
+    void running.exited.then(({ code, signal }) => {
+      if (generation === mine) onExit(name, signal ?? `code ${code}`);
+    });
     if (running.child.pid === undefined) throw new Error(`could not start ${name}`);
     return { name, pid: running.child.pid, port: ports[name], origin: `http://127.0.0.1:${ports[name]}` };
   };
   const subgraphs = Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, launch(n)])) as Record<SubgraphName, ServiceProcess>;
-  await waitUntilReady(SUBGRAPH_NAMES.map(spec), READY_TIMEOUT_MS, () => stopping !== undefined);
+  await waitUntilReady(SUBGRAPH_NAMES.map(spec), READY_TIMEOUT_MS, () => stopping !== undefined || generation !== mine);
   const gateway = launch('gateway', { GATEWAY_PORT: String(ports.gateway), RESPONSE_CACHE_ENABLED: 'true' });
   const gatewayNoCache = launch('gateway-nocache', { GATEWAY_PORT: String(ports['gateway-nocache']), RESPONSE_CACHE_ENABLED: 'false' });
-  await waitUntilReady([spec('gateway'), spec('gateway-nocache')], READY_TIMEOUT_MS, () => stopping !== undefined);
+  await waitUntilReady([spec('gateway'), spec('gateway-nocache')], READY_TIMEOUT_MS, () => stopping !== undefined || generation !== mine);
   return {
     gateway,
     gatewayNoCache,

@@ -14,6 +14,7 @@ import { liveSync } from './scenarios/live.ts';
 import { mixed, soak } from './scenarios/mixed.ts';
 import { cartView, cartViewFirst, productPage, productPageFirst } from './scenarios/reads.ts';
 import { addLine, addOneCart, checkout } from './scenarios/writes.ts';
+import { tracingCost } from './scenarios/tracing.ts';
 
 export type ExternalBench = (options: { durationMs: number; concurrency: number }) => Promise<void>;
 
@@ -62,4 +63,5 @@ export const SCENARIOS: RegisteredScenario[] = [
   external('events', 'events.ts', 'runEventsBench', 'Events (scenario module bench/events.ts)'),
   external('flashsale', 'flashsale.ts', 'runFlashSaleBench', 'Flash sale (scenario module bench/flashsale.ts)'),
   own(soak),
+  own(tracingCost, true),
 ];

@@ -197,5 +197,6 @@ export function createJsonCache(redis: Redis, logger: Logger) {
 }
 export type JsonCache = ReturnType<typeof createJsonCache>;
 export * from './tags.ts';
+export * from './timeouts.ts';
 
 export { createTokenBucket, type TakeResult, type TokenBucket, type TokenBucketSettings } from './token-bucket.ts';

@@ -3,6 +3,7 @@
  * duration histogram labelled by route, method and status.
  */
 import { Registry, Histogram, Counter, Gauge, collectDefaultMetrics } from 'prom-client';
+import { onCommandTimeout, type Redis } from '@platform/redis';
 
 export interface Metrics {
   registry: Registry;
@@ -15,11 +16,18 @@ export interface Metrics {
   histogram(name: string, help: string, labelNames?: string[], buckets?: number[]): Histogram<string>;
 }
 
-/** Counts a Redis client's connection errors (`redis_errors_total`; the client logs them too). */
-export function countRedisErrors(metrics: Metrics, redis: { on(event: 'error', listener: (error: Error) => void): unknown }): void {
+/**
+ * Counts a Redis client's connection errors (`redis_errors_total`; the client logs them too) and
+ * its commands that got no reply within `REDIS_COMMAND_TIMEOUT_MS`
+ * (`redis_command_timeouts_total{command}`, by Redis command name: a bounded set; each such
+ * command was served as a cache miss or without Redis).
+ */
+export function countRedisErrors(metrics: Metrics, redis: Redis): void {
   const errors = metrics.counter('redis_errors_total', 'Redis connection errors seen by this service');
   errors.inc(0);
   redis.on('error', () => errors.inc());
+  const timeouts = metrics.counter('redis_command_timeouts_total', 'Redis commands that got no reply within REDIS_COMMAND_TIMEOUT_MS, by command', ['command']);
+  onCommandTimeout(redis, (command) => timeouts.inc({ command }));
 }
 
 /** Creates the registry of one service. */

@@ -6,6 +6,7 @@ import { createCatalogCache } from './cache/catalog-cache.ts';
 import { createSaleCache } from './cache/flash-sales.ts';
 import type { ProductConfig } from './config.ts';
 import { createContext } from './context.ts';
+import { AUDIT_MISMATCHES_SQL, INVARIANT_VIOLATIONS_SQL } from './data/inventory-books.ts';
 import { createProductDb } from './data/prisma.ts';
 import { internalOperations } from './internal.ts';
 import { serviceContext } from './request-context.ts';
@@ -111,16 +112,17 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
     schedule('affinity-prune', HOUR_MS, () => affinity.prune(), logger),
   ];
 
-  // Business state for dashboards and alerts (read when scraped, at most every 15 s / 60 s).
+  // Business state for dashboards and alerts (read when scraped, at most every 15 s / INVENTORY_CHECK_INTERVAL_MS).
   sqlGauge(metrics, database.pool, { name: 'stock_reservations_held', help: 'Units held by active checkout reservations', sql: `SELECT coalesce(sum("quantity"), 0) AS value FROM catalog."Reservation" WHERE "status" = 'ACTIVE'` });
+  // The inventory books (data/inventory-books.ts): the issue's invariant, and the audit log's.
+  const everyMs = config.INVENTORY_CHECK_INTERVAL_MS;
   sqlGauge(metrics, database.pool, {
     name: 'inventory_invariant_violations',
-    help: 'Products whose stock disagrees with their audit log (on hand or reserved differs from the sum of their movements, or is negative); 0 when the books balance',
-    everyMs: 60_000,
-    sql: `SELECT count(*) AS value FROM catalog."Inventory" i
-          LEFT JOIN (SELECT "productId", sum("onHandDelta") AS on_hand, sum("reservedDelta") AS reserved FROM catalog."StockMovement" GROUP BY "productId") m ON m."productId" = i."productId"
-          WHERE i."onHand" < 0 OR i."reserved" < 0 OR (m."productId" IS NOT NULL AND (i."onHand" <> m.on_hand OR i."reserved" <> m.reserved))`,
+    help: 'Products whose on hand + reserved + sold differs from what they received (or whose stock is negative); 0 when the books balance',
+    everyMs,
+    sql: INVARIANT_VIOLATIONS_SQL,
   });
+  sqlGauge(metrics, database.pool, { name: 'inventory_audit_mismatches', help: 'Products whose on hand or reserved differs from the sum of their stock movements (a change without its audit row); 0 when every change was logged', everyMs, sql: AUDIT_MISMATCHES_SQL });
 
   const service = await launchSubgraph({
     ...basics,

@@ -19,6 +19,8 @@ export function loadProductConfig(env: Env = process.env) {
       FLASH_SALE_TOKEN_TTL_SECONDS: vars.positiveInt.max(3_600).default(120),
       /** How often each replica runs flash-sale admissions, expiries and ends (0 = never; tests run them by hand). */
       FLASH_SALE_TICK_MS: vars.nonNegativeInt.default(1_000),
+      /** The inventory checks behind `/metrics` (`inventory_invariant_violations`, `inventory_audit_mismatches`) run at most this often; scrapes in between see the last result. */
+      INVENTORY_CHECK_INTERVAL_MS: vars.nonNegativeInt.default(60_000),
       /** Token bucket of joinFlashSale per user: tokens per second (fractions allowed, e.g. 0.2 = one every 5 s) and burst. */
       FLASH_SALE_JOIN_USER_RATE: z.coerce.number().positive().default(1),
       FLASH_SALE_JOIN_USER_BURST: vars.positiveInt.default(5),
