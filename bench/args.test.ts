@@ -28,7 +28,7 @@ describe('parseBenchArgs', () => {
 });
 
 describe('the scenario registry', () => {
-  it('holds every scenario of the issue, once, with the soak only on request', () => {
+  it('holds every scenario of the issue, once, with the soak and the tracing-cost comparison only on request', () => {
     expect(SCENARIOS.map((s) => s.name)).toEqual([
       'floor',
       'cart-view',
@@ -44,8 +44,9 @@ describe('the scenario registry', () => {
       'events',
       'flashsale',
       'soak',
+      'tracing-cost',
     ]);
-    expect(SCENARIOS.filter((s) => !s.main).map((s) => s.name)).toEqual(['soak']);
+    expect(SCENARIOS.filter((s) => !s.main).map((s) => s.name)).toEqual(['soak', 'tracing-cost']);
   });
 });
 
