@@ -8,7 +8,8 @@ import { dirname } from 'node:path';
 import type { Row } from './measure.ts';
 import type { ScenarioReport, Target } from './scenario.ts';
 
-const num = (n: number | null | undefined, digits = 1): string => (n === null || n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(digits));
+/** A figure for the tables and notes: `digits` decimals, 'n/a' when unknown. */
+export const num = (n: number | null | undefined, digits = 1): string => (n === null || n === undefined || !Number.isFinite(n) ? 'n/a' : n.toFixed(digits));
 const pct = (n: number | null | undefined): string => (n === null || n === undefined || !Number.isFinite(n) ? 'n/a' : `${(100 * n).toFixed(1)}`);
 
 interface Column {

@@ -9,12 +9,13 @@
 import { Dataset } from '../data.ts';
 import { fleetRunning, startFleet, stopFleet } from '../fleet.ts';
 import type { Row } from '../measure.ts';
+import { num } from '../report.ts';
 import type { BaseContext, Scenario, ScenarioOutcome } from '../scenario.ts';
 import { cartView, cartViewFirst } from './reads.ts';
 import { addLine } from './writes.ts';
 
 const MODES = ['off', 'default'] as const;
-const fmt = (n: number | undefined | null, digits = 2) => (n != null && Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const fmt = (n: number | undefined | null) => num(n, 2);
 
 export const tracingCost: Scenario = {
   name: 'tracing-cost',
