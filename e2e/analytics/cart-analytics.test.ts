@@ -175,6 +175,31 @@ describe('cartAnalytics', () => {
     expect(await analytics(DAY)).toEqual(before);
   });
 
+  it('the stream folded in batches (one transaction each, a redelivery inside a batch) equals the incremental result', async () => {
+    const tables = ['AnalyticsProductHour', 'AnalyticsProductDay', 'AnalyticsCartHour', 'AnalyticsAddsHour', 'AnalyticsCheckoutDuration', 'AnalyticsCheckoutDurationDay'];
+    const dump = () => Promise.all(tables.map((t) => sql(stack.db.url, `SELECT * FROM cart."${t}" ORDER BY 1, 2, 3`)));
+    await waitForConsumers(stack);
+    const before = await analytics(DAY);
+    const rows = await dump();
+    const reader = await readStream(stack.events);
+    try {
+      const events = await reader.waitFor((all) => all.filter((e) => e.type === 'cart.checked_out').length >= 3, 'the three checkouts');
+      await sql(stack.db.url, `TRUNCATE ${[...tables, 'AnalyticsCart', 'AnalyticsProcessedEvent'].map((t) => `cart."${t}"`).join(', ')}`);
+      const consumer = stack.subgraphs.cart.analytics;
+      let applied = 0;
+      for (let i = 0; i < events.length; i += 7) {
+        const batch = events.slice(i, i + 7);
+        applied += await consumer.handleBatch([...batch, batch[0]!]);
+      }
+      expect(applied).toBe(new Set(events.filter((e) => ['cart.shipping_country_set', 'cart.line_added', 'cart.line_removed', 'cart.checked_out', 'order.paid'].includes(e.type)).map((e) => e.id)).size);
+      expect(await consumer.handleBatch(events)).toBe(0);
+    } finally {
+      await reader.close();
+    }
+    expect(await dump()).toEqual(rows);
+    expect(await analytics(DAY)).toEqual(before);
+  });
+
   it('/metrics of each subgraph shows its consumer caught up (lag 0) and how many events it handled', async () => {
     await waitForConsumers(stack);
     const metric = (text: string, name: string, consumer: string, extra = '') =>

@@ -147,7 +147,12 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
     recovered.inc({ outcome: 'compensated' }, report.compensated);
     return report;
   };
-  events.consume({ durable: 'webhooks', filter: '>', handle: async (event) => void (await services.webhooks.fanOut(serviceContext(contextDeps, 'webhooks'), event)) });
+  events.consume({
+    durable: 'webhooks',
+    filter: '>',
+    handle: async (event) => void (await services.webhooks.fanOut(serviceContext(contextDeps, 'webhooks'), event)),
+    handleBatch: async (batch) => void (await services.webhooks.fanOutBatch(serviceContext(contextDeps, 'webhooks'), batch)),
+  });
   const historyMs = config.WEBHOOK_HISTORY_DAYS * 86_400_000;
   const jobs = [
     schedule('checkout-recovery', config.CHECKOUT_RECOVERY_INTERVAL_MS, () => recover(), logger),

@@ -88,7 +88,7 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
     clock,
   });
   // Every event type arrives (cart and order events feed it); the rest are acknowledged unread.
-  events.consume({ durable: AFFINITY_CONSUMER, filter: '>', handle: async (event) => void (await affinity.handle(event)) });
+  events.consume({ durable: AFFINITY_CONSUMER, filter: '>', handle: async (event) => void (await affinity.handle(event)), handleBatch: async (batch) => void (await affinity.handleBatch(batch)) });
   const contextDeps = { reads: { prisma, cache, sql: database.pg }, sales, clock, logger };
   const at = (name: string, now?: Date) => {
     const ctx = serviceContext(contextDeps, name);

@@ -5,7 +5,7 @@
  * A handler error naks the message with a growing delay; a message that is not an envelope this
  * code knows is terminated (logged once), never retried forever.
  */
-import { AckPolicy, DeliverPolicy, type ConsumerConfig } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, type ConsumerConfig, type JsMsg } from '@nats-io/jetstream';
 import { parseEnvelope, type EventEnvelope } from '@platform/events';
 import type { Logger } from '@platform/logger';
 import type { Metrics } from '../metrics.ts';
@@ -18,6 +18,13 @@ export interface ConsumerSpec {
   filter: string;
   /** Handles one event; resolve to ack, throw to retry later. */
   handle(event: EventEnvelope, meta: { deliveryCount: number; streamSeq: number }): Promise<void>;
+  /**
+   * Handles the events that arrived while the previous batch was being handled, in stream order,
+   * at once (one transaction, one read of shared state): resolve to ack them all. When it throws,
+   * each event of the batch goes through `handle` on its own, so one bad event is retried alone.
+   * Idle, batches hold one event and add no wait; under load they grow, up to `MAX_BATCH`.
+   */
+  handleBatch?(events: EventEnvelope[]): Promise<void>;
   /** How long the server waits for an ack before redelivering. */
   ackWaitMs?: number;
 }
@@ -32,6 +39,8 @@ export interface RunningConsumer {
 
 /** How often the lag gauge is refreshed from the server while nothing is delivered. */
 const LAG_POLL_MS = 5_000;
+/** The most events one `handleBatch` call gets (and the read-ahead from the server). */
+export const MAX_BATCH = 128;
 
 /** The consumers' gauges and counters in `/metrics`: lag (events behind the stream head) and what was processed (its rate is the processing rate). */
 function consumerMetrics(metrics: Metrics | undefined, durable: string) {
@@ -75,32 +84,75 @@ export function runConsumer(stream: EventStream, spec: ConsumerSpec, logger: Log
       await jsm.consumers.update(stream.streamName, spec.durable, { ack_wait: config.ack_wait!, max_ack_pending: config.max_ack_pending!, filter_subject: config.filter_subject! });
     });
     const consumer = await js.consumers.get(stream.streamName, spec.durable);
-    const messages = await consumer.consume({ max_messages: 64 });
+    const messages = await consumer.consume({ max_messages: MAX_BATCH });
     current = messages;
     subscribed();
     if (stopping) messages.stop();
+    // Messages arrive here while a batch is being handled; the next batch is all of them.
+    let waiting: JsMsg[] = [];
+    let draining: Promise<void> | undefined;
+    const drain = async () => {
+      while (waiting.length > 0) {
+        const batch = waiting.splice(0, MAX_BATCH);
+        await handleMessages(batch, () => waiting.length);
+      }
+      draining = undefined;
+    };
     for await (const m of messages) {
+      waiting.push(m);
+      draining ??= drain();
+      if (waiting.length >= MAX_BATCH) await draining;
+    }
+    await draining;
+    waiting = [];
+  };
+
+  /** One message: handled, then acked; a failure naks it with a growing delay. */
+  const handleOne = async (m: JsMsg, event: EventEnvelope) => {
+    const done = observe.timer();
+    try {
+      await spec.handle(event, { deliveryCount: m.info.deliveryCount, streamSeq: m.seq });
+      m.ack();
+      observe.handled('ok');
+    } catch (error) {
+      logger.warn({ err: error, consumer: spec.durable, eventId: event.id, attempt: m.info.deliveryCount }, 'event handler failed; will retry');
+      m.nak(retryDelayMs(m.info.deliveryCount));
+      observe.handled('failed');
+    }
+    done?.();
+  };
+
+  /** A batch: through `handleBatch` when the spec has one, else (or when it fails) one by one; `buffered` counts what arrived meanwhile. */
+  const handleMessages = async (batch: JsMsg[], buffered: () => number) => {
+    const known: { m: JsMsg; event: EventEnvelope }[] = [];
+    for (const m of batch) {
       const event = parseEnvelope(m.data);
-      if (!event) {
+      if (event) known.push({ m, event });
+      else {
         logger.warn({ consumer: spec.durable, subject: m.subject, seq: m.seq }, 'not an event envelope this version knows; dropped');
         m.term('not a known event envelope');
         observe.handled('dropped');
-        continue;
       }
+    }
+    let handled = false;
+    if (spec.handleBatch && known.length > 1) {
       const done = observe.timer();
       try {
-        await spec.handle(event, { deliveryCount: m.info.deliveryCount, streamSeq: m.seq });
-        m.ack();
-        observe.handled('ok');
+        await spec.handleBatch(known.map((k) => k.event));
+        for (const { m } of known) {
+          m.ack();
+          observe.handled('ok');
+        }
+        handled = true;
       } catch (error) {
-        logger.warn({ err: error, consumer: spec.durable, eventId: event.id, attempt: m.info.deliveryCount }, 'event handler failed; will retry');
-        m.nak(retryDelayMs(m.info.deliveryCount));
-        observe.handled('failed');
+        logger.warn({ err: error, consumer: spec.durable, events: known.length }, 'batch handler failed; handling its events one by one');
       }
       done?.();
-      // What the server had left for this consumer when it delivered this one.
-      observe.lag(m.info.pending);
     }
+    if (!handled) for (const { m, event } of known) await handleOne(m, event);
+    // What the server had left for this consumer when it delivered the last of them.
+    const last = batch.at(-1);
+    if (last) observe.lag(last.info.pending + buffered());
   };
 
   const lag = async (): Promise<number | undefined> => {

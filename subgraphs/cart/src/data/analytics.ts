@@ -1,6 +1,6 @@
 /**
  * Cart analytics in SQL: the consumer's writes (its per-cart state, hourly rollups and its
- * processed-event record, one transaction per event) and the reads of `cartAnalytics`, which
+ * processed-event record, one transaction per batch of events) and the reads of `cartAnalytics`, which
  * touch rollups only. Every rollup row is keyed by its UTC hour (or day) and the cart's country,
  * so a window (optionally one country) is a few index range scans; per-product counters and
  * durations also keep all-country rows and daily rows, so 30 days read about 30 rows per key.
@@ -14,10 +14,14 @@ export interface Window {
   country: string | null;
 }
 
-/** Records `eventId` as applied; false when it already was (then the event changes nothing). */
-export async function markProcessed(tx: SqlExecutor, eventId: string, at: Date): Promise<boolean> {
-  const rows = await tx.query(`INSERT INTO "cart"."AnalyticsProcessedEvent" ("eventId", "processedAt") VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1 AS ok`, [eventId, at]);
-  return rows.length === 1;
+/** Records the events as applied; returns the ids that were not already (only those change anything). */
+export async function markProcessed(tx: SqlExecutor, eventIds: readonly string[], at: Date): Promise<Set<string>> {
+  if (eventIds.length === 0) return new Set();
+  const rows = await tx.query<{ eventId: string }>(
+    `INSERT INTO "cart"."AnalyticsProcessedEvent" ("eventId", "processedAt") SELECT id, $2 FROM unnest($1::text[]) AS x(id) ORDER BY id ON CONFLICT DO NOTHING RETURNING "eventId"`,
+    [eventIds, at],
+  );
+  return new Set(rows.map((r) => r.eventId));
 }
 
 /** Drops processed-event records older than `before` (the stream no longer holds those events). */
@@ -31,18 +35,22 @@ export interface CartState {
   firstAddAt: Date | null;
 }
 
-/** The consumer's state of one cart (created empty on first sight), locked for this transaction. */
-export async function lockCart(tx: SqlExecutor, cartId: string): Promise<CartState> {
-  await tx.query(`INSERT INTO "cart"."AnalyticsCart" ("cartId") VALUES ($1) ON CONFLICT DO NOTHING`, [cartId]);
-  const [row] = await tx.query<CartState>(`SELECT "country", "firstAddAt" FROM "cart"."AnalyticsCart" WHERE "cartId" = $1 FOR UPDATE`, [cartId]);
-  return row ?? { country: null, firstAddAt: null };
+/** The consumer's state of each cart (created empty on first sight), locked for this transaction in id order (so two consumers never deadlock). */
+export async function lockCarts(tx: SqlExecutor, cartIds: readonly string[]): Promise<Map<string, CartState>> {
+  const ids = [...new Set(cartIds)].sort();
+  if (ids.length === 0) return new Map();
+  await tx.query(`INSERT INTO "cart"."AnalyticsCart" ("cartId") SELECT id FROM unnest($1::uuid[]) AS x(id) ORDER BY id ON CONFLICT DO NOTHING`, [ids]);
+  const rows = await tx.query<CartState & { cartId: string }>(`SELECT "cartId"::text AS "cartId", "country", "firstAddAt" FROM "cart"."AnalyticsCart" WHERE "cartId" = ANY($1::uuid[]) ORDER BY "cartId" FOR UPDATE`, [ids]);
+  return new Map(rows.map((r) => [r.cartId, { country: r.country, firstAddAt: r.firstAddAt }]));
 }
 
-/** Changes the consumer's state of one cart. */
-export async function updateCart(tx: SqlExecutor, cartId: string, change: Partial<CartState>): Promise<void> {
+/** Writes the carts' new states. */
+export async function updateCarts(tx: SqlExecutor, carts: ReadonlyMap<string, CartState>): Promise<void> {
+  if (carts.size === 0) return;
+  const entries = [...carts];
   await tx.query(
-    `UPDATE "cart"."AnalyticsCart" SET "country" = CASE WHEN $2 THEN $3 ELSE "country" END, "firstAddAt" = CASE WHEN $4 THEN $5::timestamptz ELSE "firstAddAt" END WHERE "cartId" = $1`,
-    [cartId, 'country' in change, change.country ?? null, 'firstAddAt' in change, change.firstAddAt ?? null],
+    `UPDATE "cart"."AnalyticsCart" AS c SET "country" = u.country, "firstAddAt" = u.first FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u(id, country, first) WHERE c."cartId" = u.id`,
+    [entries.map(([id]) => id), entries.map(([, c]) => c.country), entries.map(([, c]) => c.firstAddAt)],
   );
 }
 
@@ -53,51 +61,94 @@ export const ALL_COUNTRIES = '*';
 const DAY_MS = 86_400_000;
 const dayOf = (hour: Date) => new Date(Math.floor(hour.getTime() / DAY_MS) * DAY_MS);
 
-/** Adds 1 to `counter` of each product in the hour and day, for the country and for all countries. */
-export async function countProducts(tx: SqlExecutor, hour: Date, country: string, productIds: readonly string[], counter: ProductCounter): Promise<void> {
-  if (productIds.length === 0) return;
-  const ids = [...new Set(productIds)];
-  for (const [table, column, bucket] of [
-    ['AnalyticsProductHour', 'hour', hour],
-    ['AnalyticsProductDay', 'day', dayOf(hour)],
-  ] as const) {
-    await tx.query(
-      `INSERT INTO "cart"."${table}" ("${column}", "country", "productId", "${counter}") SELECT $1, c, id, 1 FROM unnest($3::uuid[]) AS x(id) CROSS JOIN unnest($2::text[]) AS k(c)
-       ON CONFLICT ("country", "${column}", "productId") DO UPDATE SET "${counter}" = "${table}"."${counter}" + 1`,
-      [bucket, [country, ALL_COUNTRIES], ids],
-    );
+/**
+ * What a batch of events adds to the rollups, summed per row in memory so that the batch costs one
+ * upsert per rollup table however many events it holds. Per-product counters and durations count
+ * for the country and for all countries, in the hour and in the day.
+ */
+export class RollupDelta {
+  private readonly products = new Map<string, { grain: 'hour' | 'day'; bucket: Date; country: string; productId: string; added: number; purchased: number; removed: number }>();
+  private readonly carts = new Map<string, { hour: Date; country: string; cartsCreated: number; cartsCheckedOut: number }>();
+  private readonly adds = new Map<string, { hour: Date; country: string; localHour: number; adds: number }>();
+  private readonly durations = new Map<string, { grain: 'hour' | 'day'; bucket: Date; country: string; seconds: number; carts: number }>();
+
+  /** Adds 1 to `counter` of each product (each once) in the hour and day, for the country and for all countries. */
+  countProducts(hour: Date, country: string, productIds: readonly string[], counter: ProductCounter): void {
+    for (const productId of new Set(productIds))
+      for (const [grain, bucket] of [['hour', hour], ['day', dayOf(hour)]] as const)
+        for (const c of [country, ALL_COUNTRIES]) {
+          const key = `${grain}|${bucket.getTime()}|${c}|${productId}`;
+          const row = this.products.get(key) ?? { grain, bucket, country: c, productId, added: 0, purchased: 0, removed: 0 };
+          row[counter] += 1;
+          this.products.set(key, row);
+        }
   }
-}
 
-/** Adds 1 to carts created or checked out in the hour and country. */
-export async function countCart(tx: SqlExecutor, hour: Date, country: string, counter: 'cartsCreated' | 'cartsCheckedOut'): Promise<void> {
-  await tx.query(
-    `INSERT INTO "cart"."AnalyticsCartHour" ("hour", "country", "${counter}") VALUES ($1, $2, 1)
-     ON CONFLICT ("hour", "country") DO UPDATE SET "${counter}" = "AnalyticsCartHour"."${counter}" + 1`,
-    [hour, country],
-  );
-}
+  /** Adds 1 to carts created or checked out in the hour and country. */
+  countCart(hour: Date, country: string, counter: 'cartsCreated' | 'cartsCheckedOut'): void {
+    const key = `${hour.getTime()}|${country}`;
+    const row = this.carts.get(key) ?? { hour, country, cartsCreated: 0, cartsCheckedOut: 0 };
+    row[counter] += 1;
+    this.carts.set(key, row);
+  }
 
-/** Adds 1 to the line adds of the hour, country and local hour of day. */
-export async function countAdd(tx: SqlExecutor, hour: Date, country: string, localHour: number): Promise<void> {
-  await tx.query(
-    `INSERT INTO "cart"."AnalyticsAddsHour" ("hour", "country", "localHour", "adds") VALUES ($1, $2, $3, 1)
-     ON CONFLICT ("hour", "country", "localHour") DO UPDATE SET "adds" = "AnalyticsAddsHour"."adds" + 1`,
-    [hour, country, localHour],
-  );
-}
+  /** Adds 1 to the line adds of the hour, country and local hour of day. */
+  countAdd(hour: Date, country: string, localHour: number): void {
+    const key = `${hour.getTime()}|${country}|${localHour}`;
+    const row = this.adds.get(key) ?? { hour, country, localHour, adds: 0 };
+    row.adds += 1;
+    this.adds.set(key, row);
+  }
 
-/** Records one first-add-to-checkout duration (whole seconds) in the hour and day of the checkout, for the country and for all countries. */
-export async function countDuration(tx: SqlExecutor, hour: Date, country: string, seconds: number): Promise<void> {
-  for (const [table, column, bucket] of [
-    ['AnalyticsCheckoutDuration', 'hour', hour],
-    ['AnalyticsCheckoutDurationDay', 'day', dayOf(hour)],
-  ] as const) {
-    await tx.query(
-      `INSERT INTO "cart"."${table}" ("${column}", "country", "seconds", "carts") SELECT $1, c, $3, 1 FROM unnest($2::text[]) AS k(c)
-       ON CONFLICT ("country", "${column}", "seconds") DO UPDATE SET "carts" = "${table}"."carts" + 1`,
-      [bucket, [country, ALL_COUNTRIES], seconds],
-    );
+  /** Records one first-add-to-checkout duration (whole seconds) in the hour and day of the checkout, for the country and for all countries. */
+  countDuration(hour: Date, country: string, seconds: number): void {
+    for (const [grain, bucket] of [['hour', hour], ['day', dayOf(hour)]] as const)
+      for (const c of [country, ALL_COUNTRIES]) {
+        const key = `${grain}|${bucket.getTime()}|${c}|${seconds}`;
+        const row = this.durations.get(key) ?? { grain, bucket, country: c, seconds, carts: 0 };
+        row.carts += 1;
+        this.durations.set(key, row);
+      }
+  }
+
+  /** Adds everything to the rollup tables: one upsert per table, rows in key order (two consumers lock them in the same order). */
+  async write(tx: SqlExecutor): Promise<void> {
+    for (const [grain, table, column] of [['hour', 'AnalyticsProductHour', 'hour'], ['day', 'AnalyticsProductDay', 'day']] as const) {
+      const rows = [...this.products.values()].filter((r) => r.grain === grain);
+      if (rows.length === 0) continue;
+      await tx.query(
+        `INSERT INTO "cart"."${table}" ("${column}", "country", "productId", "added", "purchased", "removed")
+         SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::uuid[], $4::int[], $5::int[], $6::int[]) ORDER BY 2, 1, 3
+         ON CONFLICT ("country", "${column}", "productId") DO UPDATE SET "added" = "${table}"."added" + EXCLUDED."added", "purchased" = "${table}"."purchased" + EXCLUDED."purchased", "removed" = "${table}"."removed" + EXCLUDED."removed"`,
+        [rows.map((r) => r.bucket), rows.map((r) => r.country), rows.map((r) => r.productId), rows.map((r) => r.added), rows.map((r) => r.purchased), rows.map((r) => r.removed)],
+      );
+    }
+    const carts = [...this.carts.values()];
+    if (carts.length > 0)
+      await tx.query(
+        `INSERT INTO "cart"."AnalyticsCartHour" ("hour", "country", "cartsCreated", "cartsCheckedOut")
+         SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::int[], $4::int[]) ORDER BY 1, 2
+         ON CONFLICT ("hour", "country") DO UPDATE SET "cartsCreated" = "AnalyticsCartHour"."cartsCreated" + EXCLUDED."cartsCreated", "cartsCheckedOut" = "AnalyticsCartHour"."cartsCheckedOut" + EXCLUDED."cartsCheckedOut"`,
+        [carts.map((r) => r.hour), carts.map((r) => r.country), carts.map((r) => r.cartsCreated), carts.map((r) => r.cartsCheckedOut)],
+      );
+    const adds = [...this.adds.values()];
+    if (adds.length > 0)
+      await tx.query(
+        `INSERT INTO "cart"."AnalyticsAddsHour" ("hour", "country", "localHour", "adds")
+         SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::int[], $4::int[]) ORDER BY 1, 2, 3
+         ON CONFLICT ("hour", "country", "localHour") DO UPDATE SET "adds" = "AnalyticsAddsHour"."adds" + EXCLUDED."adds"`,
+        [adds.map((r) => r.hour), adds.map((r) => r.country), adds.map((r) => r.localHour), adds.map((r) => r.adds)],
+      );
+    for (const [grain, table, column] of [['hour', 'AnalyticsCheckoutDuration', 'hour'], ['day', 'AnalyticsCheckoutDurationDay', 'day']] as const) {
+      const rows = [...this.durations.values()].filter((r) => r.grain === grain);
+      if (rows.length === 0) continue;
+      await tx.query(
+        `INSERT INTO "cart"."${table}" ("${column}", "country", "seconds", "carts")
+         SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::int[], $4::int[]) ORDER BY 2, 1, 3
+         ON CONFLICT ("country", "${column}", "seconds") DO UPDATE SET "carts" = "${table}"."carts" + EXCLUDED."carts"`,
+        [rows.map((r) => r.bucket), rows.map((r) => r.country), rows.map((r) => r.seconds), rows.map((r) => r.carts)],
+      );
+    }
   }
 }
 

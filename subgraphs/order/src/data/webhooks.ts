@@ -39,10 +39,11 @@ export function findDelivery(db: Db, id: string): Promise<WebhookDelivery | null
   return db.webhookDelivery.findUnique({ where: { id } });
 }
 
-/** Whether any endpoint (ACTIVE or PAUSED) wants events of `type`: one cheap statement, so the events nobody subscribed to cost no transaction. */
-export async function anySubscribed(db: Db, type: string): Promise<boolean> {
-  const rows = await db.$queryRaw<unknown[]>`SELECT 1 FROM "orders"."Webhook" WHERE "status" IN ('ACTIVE', 'PAUSED') AND ${type} = ANY("eventTypes") LIMIT 1`;
-  return rows.length > 0;
+/** Which of `types` some endpoint (ACTIVE or PAUSED) wants: one read. */
+export async function subscribedTypes(db: Db, types: readonly string[]): Promise<Set<string>> {
+  if (types.length === 0) return new Set();
+  const rows = await db.$queryRaw<{ type: string }[]>`SELECT DISTINCT t AS type FROM "orders"."Webhook", unnest("eventTypes") AS t WHERE "status" IN ('ACTIVE', 'PAUSED') AND t = ANY(${types as string[]}::text[])`;
+  return new Set(rows.map((r) => r.type));
 }
 
 /**

@@ -5,9 +5,9 @@
  * consumer's own view of cart membership, built from cart events). Every weight is decayed by
  * its time (`decayFactor`), so scores are updated incrementally and never recomputed.
  *
- * Idempotent per event id: the event is recorded in the same transaction as its changes, so a
+ * Idempotent per event id: each event is recorded in the same transaction as its changes (one per batch), so a
  * redelivery or a replay of the stream changes nothing. After commit, the cached partner lists
- * of the products it touched are dropped and their `affinity:<id>` tags bumped (and, for a paid
+ * of the products a batch touched are dropped and their `affinity:<id>` tags bumped (and, for a paid
  * order, the best sellers), so cached recommendations follow.
  */
 import type { EventEnvelope } from '@platform/events';
@@ -58,11 +58,25 @@ export class AffinityConsumer {
 
   /** Applies one stream event; true when it changed something (false for other types and for events already applied). */
   async handle(event: EventEnvelope): Promise<boolean> {
-    if (!RELEVANT.has(event.type)) return false;
-    const effect = await this.deps.sql.transaction(async (tx) => ((await markProcessed(tx, event.id, this.deps.clock())) ? this.apply(tx, event) : null));
-    if (!effect) return false;
-    await this.publish(effect);
-    return true;
+    return (await this.handleBatch([event])) > 0;
+  }
+
+  /**
+   * Applies a batch of stream events in order in one transaction, then drops the cached lists and
+   * bumps the tags of everything the batch changed at once. Returns how many events changed something.
+   */
+  async handleBatch(events: readonly EventEnvelope[]): Promise<number> {
+    const relevant = events.filter((e) => RELEVANT.has(e.type));
+    if (relevant.length === 0) return 0;
+    const effects = await this.deps.sql.transaction(async (tx) => {
+      const done: Effect[] = [];
+      for (const event of relevant) if (await markProcessed(tx, event.id, this.deps.clock())) done.push(await this.apply(tx, event));
+      return done;
+    });
+    if (effects.length === 0) return 0;
+    const categories = effects.some((e) => e.categories) ? [...new Set(effects.flatMap((e) => e.categories ?? []))] : undefined;
+    await this.publish({ products: [...new Set(effects.flatMap((e) => e.products))], ...(categories ? { categories } : {}) });
+    return effects.length;
   }
 
   private async apply(tx: SqlExecutor, event: EventEnvelope): Promise<Effect> {

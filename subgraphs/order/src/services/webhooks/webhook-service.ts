@@ -9,7 +9,6 @@ import { EVENT_TYPES, isEventType, type EventEnvelope } from '@platform/events';
 import { badUserInput, ErrorCode, isUuid, publicError } from '@platform/errors';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import {
-  anySubscribed,
   deleteWebhook,
   fanOut,
   findDeliveries,
@@ -17,6 +16,7 @@ import {
   findWebhook,
   insertWebhook,
   listWebhooks,
+  subscribedTypes,
   updateWebhook,
   type Webhook,
   type WebhookDelivery,
@@ -125,13 +125,26 @@ export class WebhookService {
   }
 
   /** The webhook consumer's handler: one stream event becomes a delivery for each endpoint that wants it; a redelivered event adds nothing. */
-  async fanOut(ctx: RequestContext, event: EventEnvelope): Promise<number> {
-    // Most events interest no partner: those cost one read. (An endpoint registered a moment later
-    // gets the events that arrive after it, which is what registering means.)
-    if (!(await anySubscribed(this.deps.prisma, event.type))) return 0;
+  fanOut(ctx: RequestContext, event: EventEnvelope): Promise<number> {
+    return this.fanOutBatch(ctx, [event]);
+  }
+
+  /**
+   * A batch of stream events, in order: most events interest no partner, and the whole batch
+   * costs one read to learn which types any endpoint wants (an endpoint registered a moment later
+   * gets the events that arrive after it, which is what registering means); each wanted event is
+   * then recorded with its deliveries in its own transaction. Returns the deliveries made.
+   */
+  async fanOutBatch(ctx: RequestContext, events: readonly EventEnvelope[]): Promise<number> {
+    if (events.length === 0) return 0;
+    const wanted = await subscribedTypes(this.deps.prisma, [...new Set(events.map((e) => e.type))]);
     const now = ctx.clock();
     const retryUntil = new Date(now.getTime() + this.deps.retryHours * 3_600_000);
-    const made = await this.deps.prisma.$transaction((tx) => fanOut(tx, { eventId: event.id, type: event.type, payload: event, occurredAt: new Date(event.occurredAt) }, now, retryUntil));
+    let made = 0;
+    for (const event of events) {
+      if (!wanted.has(event.type)) continue;
+      made += await this.deps.prisma.$transaction((tx) => fanOut(tx, { eventId: event.id, type: event.type, payload: event, occurredAt: new Date(event.occurredAt) }, now, retryUntil));
+    }
     if (made) this.deps.nudge();
     return made;
   }
