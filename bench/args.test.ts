@@ -28,7 +28,7 @@ describe('parseBenchArgs', () => {
 });
 
 describe('the scenario registry', () => {
-  it('holds every scenario of the issue, once, with the soak and the tracing-cost comparison only on request', () => {
+  it('holds every scenario of the issue, once, with the soak and the tracing and consumers comparisons only on request', () => {
     expect(SCENARIOS.map((s) => s.name)).toEqual([
       'floor',
       'cart-view',
@@ -45,8 +45,9 @@ describe('the scenario registry', () => {
       'flashsale',
       'soak',
       'tracing-cost',
+      'consumers-cost',
     ]);
-    expect(SCENARIOS.filter((s) => !s.main).map((s) => s.name)).toEqual(['soak', 'tracing-cost']);
+    expect(SCENARIOS.filter((s) => !s.main).map((s) => s.name)).toEqual(['soak', 'tracing-cost', 'consumers-cost']);
   });
 });
 

@@ -15,10 +15,11 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { AddCartLineDocument, CreateWebhookDocument } from '@platform/client';
 import { readStream, startStack, startWebhookReceiver, type TestStack } from '@platform/e2e/support';
 import { createProduct, sql, waitUntil } from '@platform/testing';
+import { num } from './report.ts';
+import { percentile as pct } from './stats.ts';
 
 const ADMIN = { user: 'bench-admin', role: 'admin' } as const;
-const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+const fmt = (n: number) => num(n, 1);
 
 /** Writes `n` valid `cart.line_added` rows over `carts` carts into the cart outbox, as committed changes would. */
 async function fillOutbox(stack: TestStack, n: number, carts: number, tag: string): Promise<void> {

@@ -111,15 +111,24 @@ export async function stopFleet(): Promise<void> {
   stopping = undefined;
 }
 
+/** What a scenario that restarts the fleet may change: tracing, and which NATS server (if any) the services stream to. */
+export interface FleetOptions {
+  tracing?: BenchSettings['BENCH_TRACING'];
+  /** The stream's server; `null` runs without a stream (and so without consumers). Default `BENCH_NATS_URL`. */
+  natsUrl?: string | null;
+}
+
 /** Starts the fleet; `onExit` hears of any service that dies before `stop()`. */
-export async function startFleet(settings: BenchSettings, onExit: (name: string, how: string) => void, tracingMode: BenchSettings['BENCH_TRACING'] = settings.BENCH_TRACING): Promise<Fleet> {
+export async function startFleet(settings: BenchSettings, onExit: (name: string, how: string) => void, options: FleetOptions = {}): Promise<Fleet> {
+  const tracingMode = options.tracing ?? settings.BENCH_TRACING;
+  const natsUrl = options.natsUrl === undefined ? settings.BENCH_NATS_URL : options.natsUrl;
   const mine = generation;
   await ensureTemplate();
   const database = await createTestDatabase();
   started.database = database;
   const runTag = randomBytes(4).toString('hex');
   const redisPrefix = `bench:${runTag}:`;
-  const stream = settings.BENCH_NATS_URL ? { natsUrl: settings.BENCH_NATS_URL, stream: `BENCH_${runTag}`, prefix: `bench.${runTag}.ev` } : undefined;
+  const stream = natsUrl ? { natsUrl, stream: `BENCH_${runTag}`, prefix: `bench.${runTag}.ev` } : undefined;
   if (stream) started.stream = stream;
   started.redis = { url: settings.TEST_REDIS_URL, prefix: redisPrefix };
   const jwtSecret = secret();
@@ -128,6 +137,7 @@ export async function startFleet(settings: BenchSettings, onExit: (name: string,
   const url = (name: ProcessName) => `http://127.0.0.1:${ports[name]}/graphql`;
   if (tracingMode !== 'off') started.sink = await startOtlpSink();
   console.log(`bench: tracing ${tracingMode}${started.sink ? ` (spans to an in-bench OTLP sink at ${started.sink.url})` : ' (no SDK loaded)'}`);
+  console.log(`bench: ${stream ? `event stream ${stream.stream} on ${stream.natsUrl} (relays and every consumer running)` : 'no event stream (no relay, no consumers)'}`);
   const tracing = started.sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: started.sink.url, ...(tracingMode === 'all' ? { OTEL_TRACES_SAMPLER_ARG: '1' } : {}) } : {};
   const env: NodeJS.ProcessEnv = {
     ...settings.childEnv,

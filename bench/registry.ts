@@ -14,7 +14,9 @@ import { liveSync } from './scenarios/live.ts';
 import { mixed, soak } from './scenarios/mixed.ts';
 import { cartView, cartViewFirst, productPage, productPageFirst } from './scenarios/reads.ts';
 import { addLine, addOneCart, checkout } from './scenarios/writes.ts';
+import { flashSale } from './scenarios/flashsale.ts';
 import { tracingCost } from './scenarios/tracing.ts';
+import { consumersCost } from './scenarios/consumers.ts';
 
 export type ExternalBench = (options: { durationMs: number; concurrency: number }) => Promise<void>;
 
@@ -61,7 +63,8 @@ export const SCENARIOS: RegisteredScenario[] = [
   own(mixed),
   own(floorAgain),
   external('events', 'events.ts', 'runEventsBench', 'Events (scenario module bench/events.ts)'),
-  external('flashsale', 'flashsale.ts', 'runFlashSaleBench', 'Flash sale (scenario module bench/flashsale.ts)'),
+  own(flashSale),
   own(soak),
   own(tracingCost, true),
+  own(consumersCost, true),
 ];

@@ -38,6 +38,8 @@ export const benchShape = {
    * compare the request paths with and without them. Unset: no stream, as before.
    */
   BENCH_NATS_URL: z.string().optional(),
+  /** The NATS server `consumers-cost` streams to when `BENCH_NATS_URL` is unset (the tests' server). */
+  TEST_NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   /** Where the bench makes its database (from the e2e template) and its Redis key prefix. */
   TEST_DATABASE_URL: vars.postgresUrl.default('postgresql://postgres@127.0.0.1:5432/postgres'),
   TEST_REDIS_URL: vars.redisUrl.default('redis://127.0.0.1:6379/0'),

@@ -28,7 +28,7 @@ export const tracingCost: Scenario = {
     const byMode: Record<string, Row[]> = {};
     for (const mode of MODES) {
       let problem: string | undefined;
-      const fleet = await startFleet(ctx.settings, (name, how) => (problem ??= `${name} exited unexpectedly (${how})`), mode);
+      const fleet = await startFleet(ctx.settings, (name, how) => (problem ??= `${name} exited unexpectedly (${how})`), { tracing: mode });
       try {
         const fleetCtx = { ...ctx, fleet, data: new Dataset(fleet) };
         const measured: Row[] = [];

@@ -81,8 +81,11 @@ export function spawnService(spec: ServiceSpec, root: string, env: NodeJS.Proces
     child.once('error', () => resolve({ code: null, signal: null })); // could not spawn at all
   });
   const service = { ...spec, child, exited };
-  // Never leave a service behind if we die without stopping it.
-  process.once('exit', () => signal(service, 'SIGTERM'));
+  // Never leave a service behind if we die without stopping it (and forget it once it is gone,
+  // so a launcher that restarts its services does not pile up listeners).
+  const orphaned = () => signal(service, 'SIGTERM');
+  process.once('exit', orphaned);
+  void exited.then(() => process.off('exit', orphaned));
   return service;
 }
 
