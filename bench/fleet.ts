@@ -46,6 +46,8 @@ export interface Fleet {
   redisUrl: string;
   redisPrefix: string;
   database: TestDatabase;
+  /** The run's own event stream, when the services publish to one. */
+  stream?: StackEvents;
   /** Stops the services (drain, then SIGKILL after 10 s), drops the database, deletes our Redis keys. */
   stop(): Promise<void>;
 }
@@ -116,6 +118,8 @@ export interface FleetOptions {
   tracing?: BenchSettings['BENCH_TRACING'];
   /** The stream's server; `null` runs without a stream (and so without consumers). Default `BENCH_NATS_URL`. */
   natsUrl?: string | null;
+  /** More environment for every service (a scenario's own settings). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Starts the fleet; `onExit` hears of any service that dies before `stop()`. */
@@ -162,6 +166,7 @@ export async function startFleet(settings: BenchSettings, onExit: (name: string,
     PRICING_URL: url('pricing'),
     ORDER_URL: url('order'),
     ...(stream ? { NATS_URL: stream.natsUrl, EVENTS_STREAM: stream.stream, EVENTS_SUBJECT_PREFIX: stream.prefix, EVENTS_MAX_AGE_HOURS: '2' } : {}),
+    ...options.env,
   };
   const spec = (name: ProcessName): ServiceSpec => {
     const service: ServiceName = name === 'gateway-nocache' ? 'gateway' : name;
@@ -191,6 +196,7 @@ export async function startFleet(settings: BenchSettings, onExit: (name: string,
     redisUrl: settings.TEST_REDIS_URL,
     redisPrefix,
     database,
+    ...(stream ? { stream } : {}),
     stop: stopFleet,
   };
 }

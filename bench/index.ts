@@ -95,7 +95,7 @@ async function main(): Promise<number> {
   const reports: ScenarioReport[] = [];
   let rss: Record<string, { start?: number; end?: number }> = {};
   try {
-    if (run.some((s) => s.needsFleet)) {
+    if (run.some((s) => s.needsFleet && !s.ownFleet)) {
       const t0 = performance.now();
       console.log('starting the services (4 subgraphs, 2 gateways), each its own process ...');
       fleet = await startFleet(settings, (name, how) => {
@@ -106,13 +106,21 @@ async function main(): Promise<number> {
       rss = Object.fromEntries(fleet.processes.map((p) => [p.name, { start: readRssMb(p.pid) }]));
     }
     const fleetContext = fleet ? { ...base, fleet, data: new Dataset(fleet) } : undefined;
-    for (const scenario of run) {
+    for (const scenario of run.filter((s) => !s.ownFleet)) {
       // The contexts share `floor`, so the floor measured first is every later scenario's.
       const report = await runScenario(scenario, base, fleetContext && { ...fleetContext, floor: base.floor });
       reports.push(report);
       printScenario(report);
     }
     for (const p of fleet?.processes ?? []) rss[p.name] = { ...rss[p.name], end: readRssMb(p.pid) };
+    // The scenarios that start fleets of their own come last, on a machine without the shared one.
+    const own = run.filter((s) => s.ownFleet);
+    if (own.length && fleet) await stopFleet();
+    for (const scenario of own) {
+      const report = await runScenario(scenario, base, undefined);
+      reports.push(report);
+      printScenario(report);
+    }
   } finally {
     await teardown();
   }

@@ -14,6 +14,7 @@ import { liveSync } from './scenarios/live.ts';
 import { mixed, soak } from './scenarios/mixed.ts';
 import { cartView, cartViewFirst, productPage, productPageFirst } from './scenarios/reads.ts';
 import { addLine, addOneCart, checkout } from './scenarios/writes.ts';
+import { eventsPipeline } from './scenarios/events.ts';
 import { flashSale } from './scenarios/flashsale.ts';
 import { tracingCost } from './scenarios/tracing.ts';
 import { consumersCost } from './scenarios/consumers.ts';
@@ -62,7 +63,7 @@ export const SCENARIOS: RegisteredScenario[] = [
   own(liveSync),
   own(mixed),
   own(floorAgain),
-  external('events', 'events.ts', 'runEventsBench', 'Events (scenario module bench/events.ts)'),
+  own(eventsPipeline),
   own(flashSale),
   own(soak),
   own(tracingCost, true),

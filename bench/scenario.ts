@@ -48,6 +48,8 @@ interface ScenarioBase {
   title: string;
   /** Part of `npm run bench` without scenario names. */
   main: boolean;
+  /** Starts fleets of its own (other settings): the runner runs it after the shared fleet has stopped. */
+  ownFleet?: boolean;
 }
 
 export type Scenario = (ScenarioBase & { needsFleet: true; run(ctx: FleetContext): Promise<ScenarioOutcome> }) | (ScenarioBase & { needsFleet: false; run(ctx: BaseContext): Promise<ScenarioOutcome> });

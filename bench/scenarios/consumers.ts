@@ -6,7 +6,7 @@
  * reminders) and the same rows measured while the consumers work through the events those rows
  * make. Both halves share the run's floor; the notes give each row's ratio with / without
  * (ops/s and server CPU per operation) and what the consumers handled, so "unchanged" is a figure.
- * It restarts the fleet, so it runs on its own: `npm run bench -- consumers-cost`.
+ * It starts fleets of its own, so the runner runs it after the shared fleet has stopped: `npm run bench -- consumers-cost`.
  */
 import { Socket } from 'node:net';
 import { Dataset } from '../data.ts';
@@ -50,9 +50,10 @@ export const consumersCost: Scenario = {
   name: 'consumers-cost',
   title: 'Cart view and addCartLine without the event stream vs with every consumer running (fleet restarted between, one floor)',
   main: false,
+  ownFleet: true,
   needsFleet: false,
   async run(ctx: BaseContext): Promise<ScenarioOutcome> {
-    if (fleetRunning()) throw new Error('consumers-cost restarts the fleet: run it on its own (npm run bench -- consumers-cost)');
+    if (fleetRunning()) throw new Error('consumers-cost starts fleets of its own: the shared fleet must be stopped first (bench/index.ts runs it last)');
     const natsUrl = ctx.settings.BENCH_NATS_URL ?? ctx.settings.TEST_NATS_URL;
     await reachable(natsUrl);
     const rows: Row[] = [];

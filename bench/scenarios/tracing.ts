@@ -4,7 +4,7 @@
  * fleet stopped; then started again with tracing at the services' default sampling (5 %, spans
  * exported to the in-bench OTLP sink) and the same rows measured. Both halves share the run's
  * floor, and the notes give each row's ratio traced / off (ops/s and server CPU per operation).
- * It restarts the fleet, so it runs on its own: `npm run bench -- tracing-cost`.
+ * It starts fleets of its own, so the runner runs it after the shared fleet has stopped: `npm run bench -- tracing-cost`.
  */
 import { Dataset } from '../data.ts';
 import { fleetRunning, startFleet, stopFleet } from '../fleet.ts';
@@ -21,9 +21,10 @@ export const tracingCost: Scenario = {
   name: 'tracing-cost',
   title: 'Tracing off vs default sampling (the fleet restarted between them, one floor)',
   main: false,
+  ownFleet: true,
   needsFleet: false,
   async run(ctx: BaseContext): Promise<ScenarioOutcome> {
-    if (fleetRunning()) throw new Error('tracing-cost restarts the fleet: run it on its own (npm run bench -- tracing-cost)');
+    if (fleetRunning()) throw new Error('tracing-cost starts fleets of its own: the shared fleet must be stopped first (bench/index.ts runs it last)');
     const rows: Row[] = [];
     const byMode: Record<string, Row[]> = {};
     for (const mode of MODES) {
