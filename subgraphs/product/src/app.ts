@@ -23,6 +23,7 @@ export const AFFINITY_CONSUMER = 'product-affinity';
 const HOUR_MS = 3_600_000;
 
 export type { FlashJobReport } from './services/flash-sales/admission-service.ts';
+export { AFFINITY_WRITES, CATALOG_WRITES } from './cache/catalog-reads.ts';
 
 export interface RunningProductSubgraph extends RunningService {
   sql: { count: number };
