@@ -1,7 +1,7 @@
 /**
  * `npm run test:cluster`: the platform as a fleet of real processes (scripts/cluster/topology.ts:
  * HAProxy → 2 gateways → HAProxy → 2 of each subgraph; Redis Cluster 3+3; PgBouncer in
- * transaction mode; a streaming replica for order history). Clients speak to HAProxy, or to one
+ * transaction mode; a streaming replica for order history, the catalog and cart analytics). Clients speak to HAProxy, or to one
  * gateway instance when a test needs to choose. The fault tests run last: they kill a gateway
  * and a cart instance under load, fail over a Redis master and stop the replica.
  */
@@ -127,7 +127,7 @@ describe('faults', () => {
     for (const gateway of topology.gateways) expect((await at(gateway).data(CartViewDocument, {}, { user: 'fleet-redis' })).cart?.totalQuantity).toBe(20);
   });
 
-  it('reads order history from the primary while the replica is stopped', async () => {
+  it('reads order history, the catalog and analytics from the primary while the replica is stopped', async () => {
     const product = await createProduct(front, { name: 'Fleet replica', price: '5.00', stock: 10 });
     const user = 'fleet-history';
     const cart = await add(front, user, product.id);
@@ -135,6 +135,15 @@ describe('faults', () => {
     await topology.replica.stop();
     try {
       for (let i = 0; i < 4; i += 1) expect((await front.data(OrdersDocument, { first: 5 }, { user })).orders.edges.map((e) => e.node.id)).toEqual([order.id]);
+      // Written while the replica is down: only the primary has it, and a shopper's catalog reads find it.
+      const late = await createProduct(front, { name: 'Fleet late', brand: 'Fleet late brand', price: '5.00', stock: 1 });
+      for (let i = 0; i < 4; i += 1) {
+        expect((await front.data<{ product: { name: string } | null }>('query ($id: ID!) { product(id: $id) { name } }', { id: late.id }, { user: 'fleet-browser' })).product?.name).toBe('Fleet late');
+        const listed = await front.data<{ products: { edges: { node: { id: string } }[] } }>('query { products(filter: { brand: "Fleet late brand" }) { edges { node { id } } } }', {}, { anonymous: true });
+        expect(listed.products.edges.map((e) => e.node.id)).toEqual([late.id]);
+        const analytics = await front.data<{ cartAnalytics: { cartsCreated: number } }>('query ($from: DateTime!, $to: DateTime!) { cartAnalytics(from: $from, to: $to) { cartsCreated } }', { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 3_600_000).toISOString() }, { user: 'fleet-analyst', role: 'admin' });
+        expect(analytics.cartAnalytics.cartsCreated).toBeGreaterThan(0);
+      }
     } finally {
       await topology.replica.start();
     }

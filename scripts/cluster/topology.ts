@@ -7,7 +7,7 @@
  *     ├─ cart ×N, product ×N, pricing ×N, order ×N   (every service finds the others through HAProxy)
  *   Redis Cluster: 3 masters + 3 replicas                       (REDIS_CLUSTER_NODES)
  *   Postgres: the primary behind PgBouncer (transaction mode), plus a streaming replica for
- *   order history (ORDER_READ_DATABASE_URL)
+ *   order history, the catalog and cart analytics (ORDER_, PRODUCT_, CART_READ_DATABASE_URL)
  *
  * Its database is a fresh copy of the e2e template (migrations and the demo catalog); its event
  * stream a stream of its own on the machine's NATS.
@@ -142,6 +142,8 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
       LOG_LEVEL: options.logLevel ?? 'warn',
       DATABASE_URL: pgbouncer.url(database.name),
       ORDER_READ_DATABASE_URL: replica.url(database.name),
+      PRODUCT_READ_DATABASE_URL: replica.url(database.name),
+      CART_READ_DATABASE_URL: replica.url(database.name),
       DATABASE_POOL_SIZE: '5',
       EVENTS_DATABASE_POOL_SIZE: '1',
       REDIS_CLUSTER_NODES: redis.nodes,

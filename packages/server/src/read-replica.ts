@@ -17,6 +17,8 @@
  */
 import type { Logger } from '@platform/logger';
 import { isRedisReady, tryRedis, type Redis } from '@platform/redis';
+import { schedule, type ScheduledJob } from './jobs.ts';
+import type { Metrics } from './metrics.ts';
 import type { SqlExecutor } from './sql.ts';
 
 export interface ReadRoutingSettings {
@@ -49,8 +51,11 @@ export interface WriteRecorder {
 }
 
 export interface ReadRouter<C> extends WriteRecorder {
-  /** Runs a stale-tolerant read for `userId` (null: no user) where `route` says; a replica failure is retried on the primary. */
-  read<T>(userId: string | null, fn: (client: C) => Promise<T>): Promise<T>;
+  /**
+   * Runs a stale-tolerant read for `userId` (null: no user) where `route` says; a replica failure
+   * is retried on the primary. `fn` is told where it runs (callers that fill shared caches need to know).
+   */
+  read<T>(userId: string | null, fn: (client: C, target: ReadTarget) => Promise<T>): Promise<T>;
   /** Where `userId`'s next read goes. */
   route(userId: string | null): Promise<ReadTarget>;
   /** Checks the replica now (the timer does it every interval). */
@@ -60,7 +65,7 @@ export interface ReadRouter<C> extends WriteRecorder {
   readonly enabled: boolean;
 }
 
-interface Side<C> {
+export interface Side<C> {
   client: C;
   sql: SqlExecutor;
 }
@@ -150,20 +155,62 @@ export function createReadRouter<C>(options: {
       const target = await route(userId);
       if (target === 'primary' || !replica) {
         options.onRead?.('primary', false);
-        return fn(primary.client);
+        return fn(primary.client, 'primary');
       }
       try {
-        const result = await fn(replica.client);
+        const result = await fn(replica.client, 'replica');
         options.onRead?.('replica', false);
         return result;
       } catch (error) {
         logger.warn({ err: { message: (error as Error).message } }, 'read on the replica failed; reading from the primary');
         setState({ ...state, healthy: false, reason: 'a read failed' });
         options.onRead?.('primary', true);
-        return fn(primary.client);
+        return fn(primary.client, 'primary');
       }
     },
     check,
     state: () => state,
+  };
+}
+
+export interface ReplicaReads<C> {
+  reads: ReadRouter<C>;
+  /** The replica's health check every `READ_REPLICA_CHECK_INTERVAL_MS` (none without a replica). */
+  jobs: ScheduledJob[];
+  /** Closes the replica's connections (after the jobs stopped). */
+  close(): Promise<void>;
+}
+
+/**
+ * A subgraph's stale-tolerant reads: the router over `primary` and, when `readDatabaseUrl` is set
+ * (`<SUBGRAPH>_READ_DATABASE_URL`), the replica `connect` opens; checked once before it takes
+ * reads, then by the returned job. `metric` counts reads by where they ran and whether the
+ * replica failed first (`target`, `fallback`).
+ */
+export async function connectReadReplica<C>(options: {
+  config: ReadRoutingSettings & { readDatabaseUrl?: string | undefined };
+  primary: Side<C>;
+  connect: (url: string) => Side<C> & { close(): Promise<void> };
+  redis: Redis;
+  logger: Logger;
+  metrics: Metrics;
+  metric: { name: string; help: string };
+}): Promise<ReplicaReads<C>> {
+  const { config, logger } = options;
+  const replica = config.readDatabaseUrl ? options.connect(config.readDatabaseUrl) : undefined;
+  const readsTo = options.metrics.counter(options.metric.name, options.metric.help, ['target', 'fallback']);
+  const reads = createReadRouter({
+    primary: options.primary,
+    replica,
+    redis: options.redis,
+    logger,
+    settings: config,
+    onRead: (target, fallback) => readsTo.inc({ target, fallback: String(fallback) }),
+  });
+  if (reads.enabled) await reads.check();
+  return {
+    reads,
+    jobs: reads.enabled ? [schedule('read-replica-check', config.READ_REPLICA_CHECK_INTERVAL_MS, () => reads.check(), logger)] : [],
+    close: async () => void (await replica?.close()),
   };
 }

@@ -1,7 +1,7 @@
 /** Builds and starts the cart subgraph; used by `index.ts` and by the test harness. */
 import type { Logger } from '@platform/logger';
 import type { Redis } from '@platform/redis';
-import { createBreakers, sqlGauge, launchSubgraph, LOCKS, schedule, subgraphBasics, type RunningService } from '@platform/server';
+import { connectReadReplica, createBreakers, sqlGauge, launchSubgraph, LOCKS, schedule, subgraphBasics, type ReadRouter, type RunningService, type SqlExecutor } from '@platform/server';
 import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { pricingClient } from '@subgraph/pricing/contract';
 import { productClient } from '@subgraph/product/contract';
@@ -39,6 +39,8 @@ export interface RunningCartSubgraph extends RunningService {
   scanAbandoned(now?: Date): Promise<number | null>;
   /** The cart analytics consumer (the backfill replays the stream through it). */
   analytics: AnalyticsConsumer;
+  /** Where `cartAnalytics` reads its rollups (the replica of `CART_READ_DATABASE_URL`, or the primary). */
+  analyticsReads: ReadRouter<SqlExecutor>;
 }
 
 export interface CartSubgraphOptions {
@@ -66,9 +68,22 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
   await warmUp(background);
   const events = subgraphEvents({ name: 'cart', config, logger, metrics, db: background, lockId: LOCKS.cartStreamRelay });
   const notifier = options.notifier ?? createNotifier(config, logger);
+  // The analytics rollups may be read from a replica; carts, idempotency and every write use the primary.
+  const replica = await connectReadReplica<SqlExecutor>({
+    config,
+    primary: { client: database.pg, sql: database.pg },
+    connect: (url) => {
+      const db = createCartDb({ ...config, databaseUrl: url }, onSql);
+      return { client: db.pg, sql: db.pg, close: db.close };
+    },
+    redis,
+    logger,
+    metrics,
+    metric: { name: 'cart_analytics_reads_total', help: 'cartAnalytics queries by where they ran (primary or replica) and whether the replica failed first' },
+  });
   const reminders = metrics.counter('cart_reminders_total', 'Abandoned-cart events handled by the reminder consumer, by outcome', ['outcome']);
   const services = createCartServices(
-    { prisma, db: database.pg, background, redis, tags, cache, product, pricing, notifier, logger },
+    { prisma, db: database.pg, background, redis, tags, cache, product, pricing, notifier, logger, analyticsReads: replica.reads },
     {
       lifetimes: { USER: config.CART_TTL_USER_DAYS, GUEST: config.CART_TTL_GUEST_DAYS },
       jwtSecret: config.AUTH_JWT_SECRET,
@@ -93,6 +108,7 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
     schedule('cart-outbox-relay', config.OUTBOX_RELAY_INTERVAL_MS, () => services.events.relay(), logger),
     schedule('cart-abandonment-scan', config.CART_ABANDONED_SCAN_INTERVAL_MS, () => scanAbandoned(), logger),
     schedule('cart-analytics-prune', 3_600_000, () => analytics.prune(), logger),
+    ...replica.jobs,
     events.job,
   ];
   sqlGauge(metrics, database.pool, {
@@ -113,8 +129,8 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
     optionalChecks: events.readiness,
     beforeClose: async () => {
       await events.close();
-      await Promise.all([product.close(), pricing.close(), notifier.close(), backgroundDb.close()]);
+      await Promise.all([product.close(), pricing.close(), notifier.close(), backgroundDb.close(), replica.close()]);
     },
   });
-  return { ...service, sql, services, cache, redis, context, sweepExpired, events, relayEvents: () => events.relay.drain(), scanAbandoned, analytics };
+  return { ...service, sql, services, cache, redis, context, sweepExpired, events, relayEvents: () => events.relay.drain(), scanAbandoned, analytics, analyticsReads: replica.reads };
 }

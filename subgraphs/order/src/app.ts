@@ -2,7 +2,7 @@
 import { Gauge } from 'prom-client';
 import type { Logger } from '@platform/logger';
 import { createTokenBucket } from '@platform/redis';
-import { createBreakers, createReadRouter, launchSubgraph, LOCKS, runExclusive, schedule, subgraphBasics, type ReadRouter, type RunningService } from '@platform/server';
+import { connectReadReplica, createBreakers, launchSubgraph, LOCKS, runExclusive, schedule, subgraphBasics, type ReadRouter, type RunningService } from '@platform/server';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { pruneEvents } from './data/webhooks.ts';
@@ -67,17 +67,19 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
   const backgroundDb = createOrderDb({ ...config, DATABASE_POOL_SIZE: config.EVENTS_DATABASE_POOL_SIZE }, onSql);
   const background = backgroundDb.prisma;
   // Order history may read from a replica; a user's own writes are always visible to them.
-  const replicaDb = config.readDatabaseUrl ? createOrderDb({ ...config, databaseUrl: config.readDatabaseUrl }, onSql) : undefined;
-  const readsTo = metrics.counter('order_history_reads_total', 'Order-history reads by where they ran (primary or replica) and whether the replica failed first', ['target', 'fallback']);
-  const reads = createReadRouter({
+  const replica = await connectReadReplica({
+    config,
     primary: { client: prisma, sql: database.pg },
-    replica: replicaDb && { client: replicaDb.prisma, sql: replicaDb.pg },
+    connect: (url) => {
+      const db = createOrderDb({ ...config, databaseUrl: url }, onSql);
+      return { client: db.prisma, sql: db.pg, close: db.close };
+    },
     redis,
     logger,
-    settings: config,
-    onRead: (target, fallback) => readsTo.inc({ target, fallback: String(fallback) }),
+    metrics,
+    metric: { name: 'order_history_reads_total', help: 'Order-history reads by where they ran (primary or replica) and whether the replica failed first' },
   });
-  if (reads.enabled) await reads.check();
+  const { reads } = replica;
   await warmUp(background);
   const events = subgraphEvents({ name: 'order', config, logger, metrics, db: background, lockId: LOCKS.orderStreamRelay });
   const secrets = new SecretBox(config.INTERNAL_SECRET);
@@ -156,7 +158,7 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
   const historyMs = config.WEBHOOK_HISTORY_DAYS * 86_400_000;
   const jobs = [
     schedule('checkout-recovery', config.CHECKOUT_RECOVERY_INTERVAL_MS, () => recover(), logger),
-    ...(reads.enabled ? [schedule('read-replica-check', config.READ_REPLICA_CHECK_INTERVAL_MS, () => reads.check(), logger)] : []),
+    ...replica.jobs,
     events.job,
     schedule('webhook-dispatch', config.WEBHOOK_DISPATCH_INTERVAL_MS, () => dispatcher.tick(), logger),
     schedule('webhook-history-prune', 3_600_000, () => runExclusive(background, LOCKS.webhookHousekeeping, (tx) => pruneEvents(tx, new Date(clock().getTime() - historyMs))), logger),
@@ -173,7 +175,7 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
     beforeClose: async () => {
       await events.close();
       await dispatcher.stop();
-      await Promise.all([clients.close(), backgroundDb.close(), replicaDb?.close()]);
+      await Promise.all([clients.close(), backgroundDb.close(), replica.close()]);
     },
   });
   const dispatchWebhooks = async () => {

@@ -1,8 +1,9 @@
 /** Builds and starts the product subgraph; used by `index.ts` and by the test harness. */
 import type { Logger } from '@platform/logger';
-import { launchSubgraph, LOCKS, schedule, subgraphBasics, type RunningService, sqlGauge } from '@platform/server';
+import { connectReadReplica, launchSubgraph, LOCKS, schedule, subgraphBasics, type ReadRouter, type RunningService, sqlGauge } from '@platform/server';
 import { subgraphEvents, warmUp, type RelayReport, type SubgraphEvents } from '@platform/server/stream';
 import { createCatalogCache } from './cache/catalog-cache.ts';
+import type { CatalogDb, CatalogReads } from './cache/catalog-reads.ts';
 import { createSaleCache } from './cache/flash-sales.ts';
 import type { ProductConfig } from './config.ts';
 import { createContext } from './context.ts';
@@ -22,6 +23,7 @@ export const AFFINITY_CONSUMER = 'product-affinity';
 const HOUR_MS = 3_600_000;
 
 export type { FlashJobReport } from './services/flash-sales/admission-service.ts';
+export { AFFINITY_WRITES, CATALOG_WRITES } from './cache/catalog-reads.ts';
 
 export interface RunningProductSubgraph extends RunningService {
   sql: { count: number };
@@ -35,6 +37,8 @@ export interface RunningProductSubgraph extends RunningService {
   runFlashSaleJobs(now?: Date): Promise<FlashJobReport>;
   /** The "frequently bought together" consumer (the backfill replays the stream through it). */
   affinity: AffinityConsumer;
+  /** Where catalog reads go (the replica of `PRODUCT_READ_DATABASE_URL`, or the primary). */
+  reads: ReadRouter<CatalogDb>;
 }
 
 export interface ProductSubgraphOptions {
@@ -60,8 +64,24 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
     lookups: metrics.counter('cache_lookups_total', 'Catalog cache lookups by cache and result', ['cache', 'result']),
   });
   const sales = createSaleCache(prisma);
+  // Catalog reads (product pages, lists, search, categories, recommendations) may come from a
+  // replica; stock, reservations, flash sales and admin writes never do.
+  const replica = await connectReadReplica<CatalogDb>({
+    config,
+    primary: { client: { prisma, sql: database.pg }, sql: database.pg },
+    connect: (url) => {
+      const db = createProductDb({ ...config, databaseUrl: url }, onSql);
+      return { client: { prisma: db.prisma, sql: db.pg }, sql: db.pg, close: db.close };
+    },
+    redis,
+    logger,
+    metrics,
+    metric: { name: 'catalog_reads_total', help: 'Catalog reads that missed the cache, by where they ran (primary or replica) and whether the replica failed first' },
+  });
+  const { reads } = replica;
+  const catalogReads: CatalogReads = { prisma, cache, sql: database.pg, router: reads };
   const services = createProductServices(
-    { prisma, cache, tags },
+    { prisma, cache, tags, reads: catalogReads, writes: reads },
     { reservationTtlSeconds: config.RESERVATION_TTL_SECONDS, sweepBatchSize: config.RESERVATION_SWEEP_BATCH_SIZE, transactionWaitMs: config.DATABASE_ACQUIRE_TIMEOUT_MS },
     {
       redis,
@@ -86,10 +106,11 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
     tags,
     settings: { halfLifeDays: config.AFFINITY_HALF_LIFE_DAYS, sessionHours: config.AFFINITY_SESSION_HOURS, retentionHours: config.EVENTS_MAX_AGE_HOURS },
     clock,
+    writes: reads,
   });
   // Every event type arrives (cart and order events feed it); the rest are acknowledged unread.
   events.consume({ durable: AFFINITY_CONSUMER, filter: '>', handle: async (event) => void (await affinity.handle(event)), handleBatch: async (batch) => void (await affinity.handleBatch(batch)) });
-  const contextDeps = { reads: { prisma, cache, sql: database.pg }, sales, clock, logger };
+  const contextDeps = { reads: catalogReads, sales, clock, logger };
   const at = (name: string, now?: Date) => {
     const ctx = serviceContext(contextDeps, name);
     return now ? { ...ctx, clock: () => now } : ctx;
@@ -110,6 +131,7 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
     schedule('reservation-sweep', config.RESERVATION_SWEEP_INTERVAL_MS, () => sweepReservations(), logger),
     schedule('flash-sales', config.FLASH_SALE_TICK_MS, () => services.flashAdmissions.run(at('flash-sales')), logger),
     schedule('affinity-prune', HOUR_MS, () => affinity.prune(), logger),
+    ...replica.jobs,
   ];
 
   // Business state for dashboards and alerts (read when scraped, at most every 15 s / INVENTORY_CHECK_INTERVAL_MS).
@@ -135,8 +157,8 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
     optionalChecks: events.readiness,
     beforeClose: async () => {
       await events.close();
-      await backgroundDb.close();
+      await Promise.all([backgroundDb.close(), replica.close()]);
     },
   });
-  return { ...service, sql, sweepReservations, runFlashSaleJobs, events, relayEvents: () => events.relay.drain(), affinity };
+  return { ...service, sql, sweepReservations, runFlashSaleJobs, events, relayEvents: () => events.relay.drain(), affinity, reads };
 }

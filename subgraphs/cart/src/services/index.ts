@@ -1,7 +1,7 @@
 /** The cart subgraph's services, built once at start-up and shared by every request. */
 import type { Logger } from '@platform/logger';
 import type { Redis, TagStore } from '@platform/redis';
-import type { Sql } from '@platform/server';
+import type { ReadRouter, Sql, SqlExecutor } from '@platform/server';
 import type { PricingClient } from '@subgraph/pricing/contract';
 import type { ProductClient } from '@subgraph/product/contract';
 import type { CartCache } from '../cache/cart-cache.ts';
@@ -45,6 +45,8 @@ export interface CartServiceDeps {
   pricing: PricingClient;
   notifier: Notifier;
   logger: Logger;
+  /** Where the analytics rollups are read (the replica of `CART_READ_DATABASE_URL`, or the primary). */
+  analyticsReads?: ReadRouter<SqlExecutor> | undefined;
 }
 
 export function createCartServices(deps: CartServiceDeps, settings: CartServiceSettings) {
@@ -60,7 +62,7 @@ export function createCartServices(deps: CartServiceDeps, settings: CartServiceS
     shares: new ShareService({ prisma, db, tags, lifetimes: settings.lifetimes, days: settings.shareDays }),
     guestSessions: new GuestSessionService({ prisma, jwtSecret: settings.jwtSecret, days: settings.guestSessionDays }),
     history: new HistoryService({ prisma, db }),
-    analytics: new AnalyticsService({ db }),
+    analytics: new AnalyticsService({ db, reads: deps.analyticsReads }),
     expiry: new ExpiryService({ prisma, cache, tags }),
     abandonment: new AbandonmentService({ prisma: deps.background, idleHours: settings.abandonedAfterHours }),
     reminders: new ReminderService({ prisma, product, pricing, notifier: deps.notifier, storefrontUrl: settings.storefrontUrl, ...(settings.observeReminder ? { observe: settings.observeReminder } : {}) }),

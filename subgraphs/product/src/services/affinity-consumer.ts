@@ -12,8 +12,9 @@
  */
 import type { EventEnvelope } from '@platform/events';
 import type { TagStore } from '@platform/redis';
-import type { Sql, SqlExecutor } from '@platform/server';
+import type { Sql, SqlExecutor, WriteRecorder } from '@platform/server';
 import type { CatalogCache } from '../cache/catalog-cache.ts';
+import { AFFINITY_WRITES } from '../cache/catalog-reads.ts';
 import { affinityTag, BESTSELLERS_TAG } from '../cache/tags.ts';
 import { addPairs, addSales, addToCart, cartPartners, decayFactor, markProcessed, pruneAffinity, removeFromCart } from '../data/affinity.ts';
 
@@ -54,7 +55,7 @@ const pairsOf = (ids: readonly string[]): [string, string][] => {
 };
 
 export class AffinityConsumer {
-  constructor(private readonly deps: { sql: Sql; cache: CatalogCache; tags: TagStore; settings: AffinitySettings; clock: () => Date }) {}
+  constructor(private readonly deps: { sql: Sql; cache: CatalogCache; tags: TagStore; settings: AffinitySettings; clock: () => Date; writes?: WriteRecorder | undefined }) {}
 
   /** Applies one stream event; true when it changed something (false for other types and for events already applied). */
   async handle(event: EventEnvelope): Promise<boolean> {
@@ -128,11 +129,16 @@ export class AffinityConsumer {
     return pruneAffinity(this.deps.sql, new Date(now - (retentionHours + 1) * 3_600_000), new Date(now - sessionHours * 3_600_000));
   }
 
-  /** After commit: drop the cached lists that changed and bump their tags (the cache never fails the consumer). */
+  /**
+   * After commit: record the change's WAL position (so cache fills read the primary until the
+   * replica has it), then drop the cached lists that changed and bump their tags (the cache never
+   * fails the consumer).
+   */
   private async publish(effect: Effect): Promise<void> {
     const { cache, tags } = this.deps;
     const bumps = effect.products.map(affinityTag);
     if (effect.categories) bumps.push(BESTSELLERS_TAG);
+    if (bumps.length) await this.deps.writes?.noteWrite(AFFINITY_WRITES);
     await Promise.all([cache.affinity.invalidate(effect.products), effect.categories ? cache.bestSellers.invalidate(effect.categories) : undefined, bumps.length ? tags.bump(bumps) : undefined]);
   }
 }

@@ -4,8 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { badUserInput, isUuid } from '@platform/errors';
-import type { Category, PrismaClient, Product } from '../generated/prisma/client.ts';
+import type { Category, Product } from '../generated/prisma/client.ts';
 import type { RequestContext } from '../request-context.ts';
+import { CATALOG_WRITES, readCatalog, type CatalogReads } from '../cache/catalog-reads.ts';
 import { ANY_STOCK_TAG, CATALOG_TAG } from '../cache/tags.ts';
 import { countProducts, findProductPage, type ProductQuery, type Seek } from '../data/products.ts';
 
@@ -79,17 +80,22 @@ export function toProductQuery(filter: ProductFilterInput | null | undefined): P
 }
 
 export class CatalogService {
-  constructor(private readonly deps: { prisma: PrismaClient }) {}
+  constructor(private readonly deps: { reads: CatalogReads }) {}
 
   /**
    * One page of products matching `filter`, gap-free and repeat-free across pages: by relevance
-   * (then id) when it has search text, else by id (UUID v7, roughly creation order).
+   * (then id) when it has search text, else by id (UUID v7, roughly creation order). A shopper's
+   * page may come from the read replica; one filtered on stock always comes from the primary.
    */
   async listProducts(ctx: RequestContext, args: { filter?: ProductFilterInput | null; first?: number | null; after?: string | null }): Promise<ProductPage> {
-    const query = args.filter?.inStockOnly ? [CATALOG_TAG, ANY_STOCK_TAG] : [CATALOG_TAG];
+    // Bad input is answered before any read (a read that throws on the replica is retried on the primary).
+    const request = pageRequest(args);
+    const guarded = request.query.inStockOnly ? [CATALOG_TAG, ANY_STOCK_TAG] : [CATALOG_TAG];
     // Tokens first, then Postgres: a token must never be newer than the rows it guards.
-    await ctx.tags?.guard(query);
-    return listProducts(this.deps.prisma, args);
+    await ctx.tags?.guard(guarded);
+    const reader = request.query.inStockOnly ? undefined : ctx.reader;
+    const run = async <T>(fn: (db: CatalogReads['prisma']) => Promise<T>) => (await readCatalog(this.deps.reads, reader, CATALOG_WRITES, ctx.tags, (db) => fn(db.prisma))).rows;
+    return listProducts(request, run);
   }
 
   /** The category tree, parents before children. */
@@ -109,12 +115,24 @@ export class CatalogService {
   }
 }
 
-async function listProducts(prisma: PrismaClient, args: { filter?: ProductFilterInput | null; first?: number | null; after?: string | null }): Promise<ProductPage> {
+interface PageRequest {
+  first: number;
+  query: ProductQuery;
+  after: Seek | undefined;
+}
+
+/** Validates the page arguments; BAD_USER_INPUT naming the first bad one. */
+function pageRequest(args: { filter?: ProductFilterInput | null; first?: number | null; after?: string | null }): PageRequest {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw badUserInput(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}.`, { field: 'first' });
   const query = toProductQuery(args.filter);
   const after = args.after ? decodeCursor(args.after, query.search) : undefined;
-  const rows = await findProductPage(prisma, query, after, first + 1);
+  return { first, query, after };
+}
+
+/** Reads one page (and, when asked, the count) through `run`, which picks the database. */
+async function listProducts({ first, query, after }: PageRequest, run: <T>(fn: (prisma: CatalogReads['prisma']) => Promise<T>) => Promise<T>): Promise<ProductPage> {
+  const rows = await run((prisma) => findProductPage(prisma, query, after, first + 1));
   const page = rows.slice(0, first);
   const cursorOf = (row: (typeof rows)[number]) =>
     encodeCursor(query.search && row.score !== null ? { id: row.id, s: row.score, q: searchDigest(query.search) } : { id: row.id });
@@ -125,6 +143,6 @@ async function listProducts(prisma: PrismaClient, args: { filter?: ProductFilter
       return { cursor: cursorOf(row), node };
     }),
     pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? cursorOf(page[page.length - 1]!) : null },
-    count: () => (counted ??= countProducts(prisma, query)),
+    count: () => (counted ??= run((prisma) => countProducts(prisma, query))),
   };
 }

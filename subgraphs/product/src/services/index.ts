@@ -1,7 +1,9 @@
 /** The product subgraph's services, built once at start-up and shared by every request. */
 import type { Logger } from '@platform/logger';
 import { createTokenBucket, type Redis, type TagStore } from '@platform/redis';
+import type { WriteRecorder } from '@platform/server';
 import type { CatalogCache } from '../cache/catalog-cache.ts';
+import type { CatalogReads } from '../cache/catalog-reads.ts';
 import { createFlashQueue } from '../cache/flash-queue.ts';
 import type { SaleCache } from '../cache/flash-sales.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
@@ -30,7 +32,7 @@ export interface FlashSaleSettings {
   joinLimits: { userRate: number; userBurst: number; globalRate: number; globalBurst: number };
 }
 
-export function createProductServices(deps: { prisma: PrismaClient; cache: CatalogCache; tags: TagStore }, settings: Omit<InventoryDeps, 'prisma' | 'cache' | 'tags'>, flash: FlashSaleSettings) {
+export function createProductServices(deps: { prisma: PrismaClient; cache: CatalogCache; tags: TagStore; reads: CatalogReads; writes?: WriteRecorder | undefined }, settings: Omit<InventoryDeps, 'prisma' | 'cache' | 'tags'>, flash: FlashSaleSettings) {
   const inventory = new InventoryService({ ...deps, ...settings });
   const { prisma } = deps;
   const metrics = flash.metrics ?? noFlashSaleMetrics;
@@ -41,7 +43,7 @@ export function createProductServices(deps: { prisma: PrismaClient; cache: Catal
   const admissions = new FlashSaleAdmissions({ prisma, sales: flash.sales, queue, effects, metrics, logger: flash.logger, tokenTtlSeconds: flash.tokenTtlSeconds, transactionWaitMs: wait });
   const { joinLimits } = flash;
   return {
-    catalog: new CatalogService({ prisma: deps.prisma }),
+    catalog: new CatalogService({ reads: deps.reads }),
     recommendations: new RecommendationService(),
     products: new ProductService({ ...deps, inventory }),
     inventory,

@@ -6,7 +6,9 @@ import { requireAdmin } from '@platform/auth';
 import { badUserInput, isUuid } from '@platform/errors';
 import { Prisma, type PrismaClient, type Product } from '../generated/prisma/client.ts';
 import type { TagStore } from '@platform/redis';
+import type { WriteRecorder } from '@platform/server';
 import type { CatalogCache } from '../cache/catalog-cache.ts';
+import { CATALOG_WRITES } from '../cache/catalog-reads.ts';
 import { CATALOG_TAG, productTag } from '../cache/tags.ts';
 import type { RequestContext } from '../request-context.ts';
 import { notFound } from './errors.ts';
@@ -96,6 +98,8 @@ export interface ProductServiceDeps {
   cache: CatalogCache;
   tags: TagStore;
   inventory: InventoryService;
+  /** Records catalog writes for the read replica's read-your-writes (absent or a no-op without a replica). */
+  writes?: WriteRecorder | undefined;
 }
 
 export class ProductService {
@@ -105,10 +109,12 @@ export class ProductService {
    * Creates or updates a product (administrators only). With `id`: that product (created under
    * that id if new). Without: the product with this SKU, or a new one. A new product starts with
    * no stock. On update, fields left out stay as they are; `null` clears them. The cached entity
-   * is dropped once the write commits, so the next read anywhere sees it.
+   * is dropped once the write commits, so the next read anywhere sees it. With a read replica,
+   * the write's position is recorded first for the admin (their reads go to the primary until the
+   * replica has it) and for the catalog (no replica row fills a cache before then).
    */
   async upsert(ctx: RequestContext, input: ProductInputData): Promise<Product> {
-    requireAdmin(ctx.identity);
+    const adminId = requireAdmin(ctx.identity);
     const fields = validateProductInput(input);
     if (input.id != null && !isUuid(input.id)) throw badUserInput('`id` is not a product id.', { field: 'input.id' });
     const { prisma, cache } = this.deps;
@@ -130,6 +136,8 @@ export class ProductService {
       if (isKnownError(error, 'P2002')) throw badUserInput('Another product already has this SKU.', { field: 'input.sku' });
       throw error;
     }
+    const { writes } = this.deps;
+    if (writes) await Promise.all([writes.noteWrite(adminId), writes.noteWrite(CATALOG_WRITES)]);
     await Promise.all([cache.products.invalidate([product.id]), this.deps.tags.bump([productTag(product.id), CATALOG_TAG])]);
     return product;
   }

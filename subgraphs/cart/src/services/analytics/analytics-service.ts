@@ -2,10 +2,15 @@
  * `cartAnalytics` (administrators only): answers from the hourly rollups the analytics consumer
  * keeps (`analytics-consumer.ts`), never from raw events or carts. Each part of the answer is
  * one indexed range query over the window's hours, run only when selected and at most once.
+ *
+ * The rollups are a report that may be a little stale, so with `CART_READ_DATABASE_URL` every
+ * query goes to the replica while it is healthy and within `READ_REPLICA_MAX_LAG_MS` (the
+ * primary otherwise, and for any query the replica fails). Nobody reading them wrote them (the
+ * consumer does), so there is no one's write to wait for. Carts themselves always read the primary.
  */
 import { requireAdmin } from '@platform/auth';
 import { badUserInput } from '@platform/errors';
-import type { SqlExecutor } from '@platform/server';
+import type { ReadRouter, SqlExecutor } from '@platform/server';
 import { addsByHour, cartTotals, durations, productRanks, type ProductRanks, type Window } from '../../data/analytics.ts';
 import type { RequestContext } from '../../request-context.ts';
 
@@ -77,8 +82,20 @@ export class AnalyticsWindow {
   }
 }
 
+/** SQL that runs each statement where `router` sends a reader with no writes of their own. */
+export function staleTolerantSql(router: ReadRouter<SqlExecutor>): SqlExecutor {
+  return {
+    query: <R extends object = Record<string, unknown>>(text: string, values?: readonly unknown[]) => router.read(null, (db) => db.query<R>(text, values)),
+  };
+}
+
 export class AnalyticsService {
-  constructor(private readonly deps: { db: SqlExecutor }) {}
+  private readonly db: SqlExecutor;
+
+  /** `reads`: where rollup queries go (a replica, or the primary); without it, `db`. */
+  constructor(deps: { db: SqlExecutor; reads?: ReadRouter<SqlExecutor> | undefined }) {
+    this.db = deps.reads ? staleTolerantSql(deps.reads) : deps.db;
+  }
 
   /** The window `[from, to)` for an administrator; BAD_USER_INPUT for an empty, reversed or too long window or a malformed country. */
   window(ctx: RequestContext, args: { from: Date | string; to: Date | string; country?: string | null }): AnalyticsWindow {
@@ -89,6 +106,6 @@ export class AnalyticsService {
     if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * 86_400_000) throw badUserInput(`A window covers at most ${MAX_WINDOW_DAYS} days.`, { field: 'to' });
     const country = args.country?.trim().toUpperCase() || null;
     if (country !== null && !/^[A-Z]{2}$/.test(country)) throw badUserInput('`country` must be an ISO 3166-1 alpha-2 code such as "SG".', { field: 'country' });
-    return new AnalyticsWindow(this.deps.db, { from, to, country });
+    return new AnalyticsWindow(this.db, { from, to, country });
   }
 }
