@@ -83,7 +83,8 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
   await warmUp(background);
   const events = subgraphEvents({ name: 'order', config, logger, metrics, db: background, lockId: LOCKS.orderStreamRelay });
   const secrets = new SecretBox(config.INTERNAL_SECRET);
-  const policy = { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_URLS, requireHttps: config.NODE_ENV === 'production' };
+  // As documented: allowing private URLs (a staging or bench setting) allows plain http too.
+  const policy = { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_URLS, requireHttps: config.NODE_ENV === 'production' && !config.WEBHOOK_ALLOW_PRIVATE_URLS };
   const dispatcher = new WebhookDispatcher(
     { prisma: background, clock, logger, metrics, secrets },
     {
