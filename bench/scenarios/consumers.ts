@@ -4,21 +4,15 @@
  * and addCartLine measured, the fleet stopped; then started again streaming to NATS JetStream
  * with every consumer running (cart analytics, product affinity, partner webhooks, abandoned-cart
  * reminders) and the same rows measured while the consumers work through the events those rows
- * make. Both halves share the run's floor; the notes give each row's ratio with / without
- * (ops/s and server CPU per operation) and what the consumers handled, so "unchanged" is a figure.
+ * make (compare.ts); the notes give each row's ratio with / without and what the consumers
+ * handled, so "unchanged" is a figure.
  * It starts fleets of its own, so the runner runs it after the shared fleet has stopped: `npm run bench -- consumers-cost`.
  */
 import { Socket } from 'node:net';
-import { Dataset } from '../data.ts';
-import { fleetRunning, startFleet, stopFleet, type Fleet } from '../fleet.ts';
-import type { Row } from '../measure.ts';
+import type { Fleet } from '../fleet.ts';
 import { parsePrometheus, sumSamples } from '../prometheus.ts';
-import { num } from '../report.ts';
 import type { BaseContext, Scenario, ScenarioOutcome } from '../scenario.ts';
-import { cartView, cartViewFirst } from './reads.ts';
-import { addLine } from './writes.ts';
-
-const fmt = (n: number | undefined | null) => num(n, 2);
+import { compareFleets } from './compare.ts';
 
 /** Resolves when something listens at the NATS URL's first host:port, else rejects with why. */
 async function reachable(natsUrl: string): Promise<void> {
@@ -53,39 +47,19 @@ export const consumersCost: Scenario = {
   ownFleet: true,
   needsFleet: false,
   async run(ctx: BaseContext): Promise<ScenarioOutcome> {
-    if (fleetRunning()) throw new Error('consumers-cost starts fleets of its own: the shared fleet must be stopped first (bench/index.ts runs it last)');
     const natsUrl = ctx.settings.BENCH_NATS_URL ?? ctx.settings.TEST_NATS_URL;
     await reachable(natsUrl);
-    const rows: Row[] = [];
-    const halves: { label: string; rows: Row[] }[] = [];
-    const notes: string[] = ['each half on a fresh fleet and database; compare the CPU per op first (steadiest on a shared machine)'];
-    for (const half of [{ label: 'without stream', natsUrl: null }, { label: 'with consumers', natsUrl }] as const) {
-      let problem: string | undefined;
-      const fleet = await startFleet(ctx.settings, (name, how) => (problem ??= `${name} exited unexpectedly (${how})`), { natsUrl: half.natsUrl });
-      try {
-        const fleetCtx = { ...ctx, fleet, data: new Dataset(fleet) };
-        const measured: Row[] = [];
-        for (const scenario of [cartView, cartViewFirst, addLine]) measured.push(...(await scenario.run(fleetCtx)).rows);
-        if (problem) throw new Error(`${half.label}: ${problem}`);
-        if (half.natsUrl) {
+    return compareFleets(ctx, 'consumers-cost', [
+      { label: 'without stream', options: { natsUrl: null } },
+      {
+        label: 'with consumers',
+        options: { natsUrl },
+        async after(fleet) {
           const totals = await consumerTotals(fleet);
           if (totals.handled === 0) throw new Error('with consumers: the consumers handled no event, so this half measured nothing they cost');
-          notes.push(`with consumers: ${totals.handled} events handled by the consumers during the half (${totals.failed} failed), ${totals.lag} still behind the stream head at its end`);
-        }
-        for (const row of measured) row.label = `${half.label}: ${row.label}`;
-        halves.push({ label: half.label, rows: measured });
-        rows.push(...measured);
-      } finally {
-        await stopFleet();
-      }
-    }
-    const [off, on] = halves as [(typeof halves)[0], (typeof halves)[0]];
-    off.rows.forEach((before, i) => {
-      const after = on.rows[i]!;
-      notes.push(
-        `${before.label.replace(`${off.label}: `, '')}: with / without = ${fmt(after.opsPerSec / before.opsPerSec)}x ops/s, ${fmt((after.costs.cpuMsPerOp.total ?? Number.NaN) / (before.costs.cpuMsPerOp.total ?? Number.NaN))}x server CPU per op (${fmt(before.costs.cpuMsPerOp.total)} -> ${fmt(after.costs.cpuMsPerOp.total)} ms), p99 ${fmt(before.latencyMs?.p99)} -> ${fmt(after.latencyMs?.p99)} ms`,
-      );
-    });
-    return { rows, notes, targets: [] };
+          return [`with consumers: ${totals.handled} events handled by the consumers during the half (${totals.failed} failed), ${totals.lag} still behind the stream head at its end`];
+        },
+      },
+    ]);
   },
 };
