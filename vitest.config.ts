@@ -31,6 +31,8 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
           include: ['gateway/test/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts', 'e2e/**/*.test.ts', 'test/**/*.test.ts'],
           globalSetup: ['e2e/support/global-setup.ts'],
+          // The shard guard: every file's cart and order statements recorded, checked at teardown.
+          setupFiles: ['e2e/support/shard-guard-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 120_000,
           // Two cores: a few stacks at a time keep Postgres and the CPU from thrashing.

@@ -15,3 +15,4 @@ export * from './pgbouncer.ts';
 export * from './sql-recorder.ts';
 export * from './replica.ts';
 export * from './redis-cluster.ts';
+export * from './shard-guard.ts';

@@ -13,6 +13,12 @@ export interface DatabaseSettings {
   databaseUrl: string;
   DATABASE_POOL_SIZE: number;
   DATABASE_ACQUIRE_TIMEOUT_MS: number;
+  /**
+   * Postgres `application_name` of the pool's connections (`cp-cart`, `cp-order`): names the
+   * subgraph in `pg_stat_activity` and the logs, and lets the end-to-end shard guard tell a
+   * subgraph's statements from a test fixture's own SQL.
+   */
+  applicationName?: string;
 }
 
 /** The subgraph's one connection pool. */
@@ -22,6 +28,7 @@ export function createPool(settings: DatabaseSettings): pg.Pool {
     max: settings.DATABASE_POOL_SIZE,
     connectionTimeoutMillis: settings.DATABASE_ACQUIRE_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
+    ...(settings.applicationName ? { application_name: settings.applicationName } : {}),
   });
   // An idle connection the server closed (a Postgres restart, a terminated backend) is dropped by
   // the pool, and the next query connects afresh and fails or succeeds on its own. Unhandled, the

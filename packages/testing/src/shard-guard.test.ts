@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ownerKeyedTables, shardProblem, shardViolations } from './shard-guard.ts';
+import { ownerKeyedTables, shardGuardFailure, shardProblem, shardViolations, unallowedShardViolations } from './shard-guard.ts';
 
 describe('shard guard', () => {
   it('finds owner-keyed tables however they are quoted', () => {
@@ -37,5 +37,32 @@ describe('shard guard', () => {
   it('reports each distinct statement once', () => {
     const bad = { text: 'DELETE FROM cart."CartLine"  WHERE "id" = $1' };
     expect(shardViolations([bad, bad, { text: 'SELECT 1' }])).toHaveLength(1);
+  });
+
+  it('fails the e2e run on a deliberately unrestricted statement, naming it and every file that ran it', () => {
+    const unrestricted = 'SELECT * FROM "orders"."Order" WHERE "status" = \'PAID\'';
+    const problem = shardProblem(unrestricted)!;
+    expect(problem).toMatch(/orders\.Order/);
+    const clean = { file: 'e2e/clean.test.ts', statements: { 'cp-cart': 120 }, violations: [] };
+    expect(shardGuardFailure([clean])).toBeUndefined();
+    expect(shardGuardFailure([])).toBeUndefined();
+    const failure = shardGuardFailure([
+      clean,
+      { file: 'e2e/b.test.ts', statements: { 'cp-order': 3 }, violations: [{ sql: unrestricted, problem, application: 'cp-order' }] },
+      { file: 'e2e/a.test.ts', statements: { 'cp-order': 9 }, violations: [{ sql: unrestricted, problem, application: 'cp-order' }] },
+    ]);
+    expect(failure).toContain('1 statement(s)');
+    expect(failure).toContain(unrestricted);
+    expect(failure).toContain(problem);
+    expect(failure).toContain('run by cp-order in e2e/a.test.ts, e2e/b.test.ts');
+    expect(failure).not.toContain('e2e/clean.test.ts');
+  });
+
+  it('lets a reviewed allow-list entry through, and nothing else', () => {
+    const sweep = { text: 'DELETE FROM cart."Cart" WHERE "expiresAt" < $1' };
+    const other = { text: 'DELETE FROM cart."CartLine" WHERE "addedAt" < $1' };
+    const allow = [{ pattern: /^DELETE FROM cart\."Cart" WHERE "expiresAt"/, reason: 'test' }];
+    expect(unallowedShardViolations([sweep, other], allow).map((v) => v.sql)).toEqual([other.text]);
+    expect(unallowedShardViolations([sweep, other], [])).toHaveLength(2);
   });
 });

@@ -123,3 +123,51 @@ export function shardViolations(statements: Iterable<RecordedStatement>): { sql:
   }
   return [...seen].map(([sql, problem]) => ({ sql, problem }));
 }
+
+/**
+ * The subgraphs whose statements the end-to-end shard guard checks, by their pools'
+ * `application_name` (`packages/server`, `DatabaseSettings.applicationName`).
+ */
+export const SHARD_GUARDED_APPLICATIONS: readonly string[] = ['cp-cart', 'cp-order'];
+
+/**
+ * Reviewed statements that reach more than one shard and carry no `shard:all` marker (SQL a
+ * library writes, say), each with why it may. A pattern matches the whitespace-collapsed text.
+ * Keep it short: a request-path statement is fixed (restricted) rather than listed here.
+ */
+export const SHARD_ALLOW_LIST: readonly { pattern: RegExp; reason: string }[] = [];
+
+/** What one end-to-end test file's subgraphs ran: statements seen per application, and the non-shard-local ones. */
+export interface ShardFileReport {
+  file: string;
+  statements: Record<string, number>;
+  violations: { sql: string; problem: string; application: string }[];
+}
+
+/** `shardViolations` for one application's statements, less the allow-list. */
+export function unallowedShardViolations(statements: Iterable<RecordedStatement>, allow: readonly { pattern: RegExp }[] = SHARD_ALLOW_LIST): { sql: string; problem: string }[] {
+  return shardViolations(statements).filter((v) => !allow.some((a) => a.pattern.test(v.sql)));
+}
+
+/**
+ * The end-to-end run's verdict from every file's report: undefined when no file ran a
+ * non-shard-local statement, else a message naming each offending statement and the files that
+ * ran it.
+ */
+export function shardGuardFailure(reports: readonly ShardFileReport[]): string | undefined {
+  const bySql = new Map<string, { problem: string; applications: Set<string>; files: Set<string> }>();
+  for (const report of reports) {
+    for (const v of report.violations) {
+      const entry = bySql.get(v.sql) ?? { problem: v.problem, applications: new Set(), files: new Set() };
+      entry.applications.add(v.application);
+      entry.files.add(report.file);
+      bySql.set(v.sql, entry);
+    }
+  }
+  if (bySql.size === 0) return undefined;
+  const lines = [...bySql].map(([sql, e]) => `- ${sql}\n    ${e.problem}\n    run by ${[...e.applications].join(', ')} in ${[...e.files].sort().join(', ')}`);
+  return (
+    `shard guard: ${bySql.size} statement(s) against owner-keyed tables not restricted to one owner, cart, order or checkout ` +
+    `(restrict it, mark a deliberate sweep /* shard:all <why> */, or add it to SHARD_ALLOW_LIST with the reason):\n${lines.join('\n')}`
+  );
+}

@@ -94,7 +94,7 @@ export async function takeOverLease(db: Db, id: string, owner: string, now: Date
     where: { id, status: { notIn: [...ENDED] }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
     data: { leaseOwner: owner, leaseUntil },
   });
-  return count ? db.checkout.findUnique({ where: { id } }) : null;
+  return count ? db.checkout.findFirst({ where: { id } }) : null;
 }
 
 /**
@@ -106,7 +106,7 @@ export async function restartAbandoned(db: Db, id: string, state: SagaState, own
     where: { id, status: 'FAILED', result: { equals: Prisma.DbNull } },
     data: { status: 'STARTED', attempt: { increment: 1 }, state: json(state), orderId: null, leaseOwner: owner, leaseUntil },
   });
-  return count ? db.checkout.findUnique({ where: { id } }) : null;
+  return count ? db.checkout.findFirst({ where: { id } }) : null;
 }
 
 /** Records progress if `owner` still holds the lease, and extends it; throws `LeaseLost` otherwise. */

@@ -33,5 +33,5 @@ export async function revertOrder(deps: ReversalDeps, ctx: RequestContext, order
     if (count === 1) await insertStreamEvents(tx, [orderCancelled(order, cancelledAt)]);
   });
   await ordersChanged(deps, order.userId);
-  return deps.prisma.order.findUniqueOrThrow({ where: { id: order.id } });
+  return deps.prisma.order.findFirstOrThrow({ where: { id: order.id, userId: order.userId } });
 }

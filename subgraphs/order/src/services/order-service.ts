@@ -35,7 +35,9 @@ export class OrderService {
     if (!isUuid(id)) return null;
     // The token first, then Postgres: a token must never be newer than the rows it guards.
     await ctx.tags?.guard([ordersTag(userId)]);
-    const order = await this.history(userId, (db) => db.order.findUnique({ where: { id } }));
+    // findFirst, not findUnique: Prisma batches concurrent findUniques into one `id IN (...)` over
+    // many buyers, a statement on every shard (README "Distribution on Citus").
+    const order = await this.history(userId, (db) => db.order.findFirst({ where: { id } }));
     if (order && order.userId !== userId) throw forbidden('That order belongs to someone else.');
     return order;
   }
@@ -72,11 +74,11 @@ export class OrderService {
     const userId = requireUser(ctx, 'Sign in to cancel an order.');
     if (!isUuid(id)) throw notFound();
     const { prisma } = this.deps;
-    const order = await prisma.order.findUnique({ where: { id } });
+    const order = await prisma.order.findFirst({ where: { id } });
     if (!order) throw notFound();
     if (order.userId !== userId) throw forbidden('That order belongs to someone else.');
     if (order.status === 'CANCELLED') return order;
-    const checkout = await prisma.checkout.findUniqueOrThrow({ where: { id: order.checkoutId } });
+    const checkout = await prisma.checkout.findFirstOrThrow({ where: { id: order.checkoutId } });
     // Until its checkout has consumed the stock, there is nothing to restock yet.
     if (checkout.status !== 'COMPLETED') throw badUserInput('This order is still being placed; try again in a moment.', { field: 'id' });
     return revertOrder(this.deps, ctx, order, checkout);

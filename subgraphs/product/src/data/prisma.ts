@@ -3,5 +3,5 @@ import { connectDatabase, type DatabaseSettings } from '@platform/server';
 import { PrismaClient } from '../generated/prisma/client.ts';
 
 export function createProductDb(settings: DatabaseSettings, onQuery?: () => void) {
-  return connectDatabase((options) => new PrismaClient(options), settings, onQuery);
+  return connectDatabase((options) => new PrismaClient(options), { applicationName: 'cp-product', ...settings }, onQuery);
 }

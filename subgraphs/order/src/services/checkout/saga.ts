@@ -275,7 +275,7 @@ export class CheckoutSaga {
   /** The goods of a paid order vanished before they were consumed: cancel the order (refund) and tell the buyer. */
   private async cancelPlacedOrder(shortage: CheckoutUserError): Promise<StoredResult> {
     const { prisma } = this.deps;
-    const order = await prisma.order.findUniqueOrThrow({ where: { id: this.row.orderId! } });
+    const order = await prisma.order.findFirstOrThrow({ where: { id: this.row.orderId! } });
     await revertOrder(this.deps, this.ctx, order, this.row);
     const result = asStored(shortage);
     await this.finish('FAILED', result);

@@ -78,7 +78,9 @@ export class CheckoutService {
     if (outcome instanceof IdempotencyKeyReused) return outcome;
     if (outcome.kind === 'error') return reviveCheckoutError(outcome.error);
     annotate({ 'order.id': outcome.orderId });
-    return this.deps.prisma.order.findUniqueOrThrow({ where: { id: outcome.orderId } });
+    // findFirst, not findUnique: Prisma batches concurrent findUniques into one `id IN (...)` over
+    // many buyers, a statement on every shard (README "Distribution on Citus").
+    return this.deps.prisma.order.findFirstOrThrow({ where: { id: outcome.orderId, userId } });
   }
 
   private async outcome(ctx: RequestContext, userId: string, request: CheckoutRequest): Promise<StoredResult | IdempotencyKeyReused> {
