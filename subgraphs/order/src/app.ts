@@ -115,8 +115,9 @@ export async function startOrderSubgraph(config: OrderConfig, logger: Logger, op
   const services = createOrderServices(
     {
       prisma,
+      pg: database.pg,
       clients,
-      ledger: new PaymentLedger(prisma, payments),
+      ledger: new PaymentLedger(prisma, payments, database.pg),
       reads,
       faults,
       observePayment: (status: string) => paymentOutcomes.inc({ outcome: status }),

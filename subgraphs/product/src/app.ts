@@ -81,7 +81,7 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
   const { reads } = replica;
   const catalogReads: CatalogReads = { prisma, cache, sql: database.pg, router: reads };
   const services = createProductServices(
-    { prisma, cache, tags, reads: catalogReads, writes: reads },
+    { prisma, pg: database.pg, cache, tags, reads: catalogReads, writes: reads },
     { reservationTtlSeconds: config.RESERVATION_TTL_SECONDS, sweepBatchSize: config.RESERVATION_SWEEP_BATCH_SIZE, transactionWaitMs: config.DATABASE_ACQUIRE_TIMEOUT_MS },
     {
       redis,

@@ -1,6 +1,7 @@
 /** The order subgraph's stream outbox (`orders."OutboxEvent"`), written in the transaction of the change it records. */
 import { currentTraceparent } from '@platform/telemetry';
 import type { EventData, EventType } from '@platform/events';
+import type { SqlExecutor } from '@platform/server';
 import type { Prisma } from '../generated/prisma/client.ts';
 
 export interface StreamEventRow<T extends EventType = EventType> {
@@ -14,4 +15,14 @@ export interface StreamEventRow<T extends EventType = EventType> {
 export async function insertStreamEvents(tx: Prisma.TransactionClient, rows: readonly StreamEventRow[]): Promise<void> {
   const traceparent = currentTraceparent();
   if (rows.length) await tx.outboxEvent.createMany({ data: rows.map((r) => ({ type: r.type, key: r.key, data: r.data as Prisma.InputJsonValue, occurredAt: r.occurredAt, traceparent })) });
+}
+
+/** The same on plain SQL (the checkout saga's order transaction): all rows in one statement. */
+export async function insertStreamEventsSql(tx: SqlExecutor, rows: readonly StreamEventRow[]): Promise<void> {
+  if (!rows.length) return;
+  await tx.query(
+    `INSERT INTO "orders"."OutboxEvent" ("type", "key", "data", "occurredAt", "traceparent")
+     SELECT e.type, e.key, e.data, e.occurred_at, $5 FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[]) AS e(type, key, data, occurred_at)`,
+    [rows.map((r) => r.type), rows.map((r) => r.key), rows.map((r) => JSON.stringify(r.data)), rows.map((r) => r.occurredAt.toISOString()), currentTraceparent() ?? null],
+  );
 }

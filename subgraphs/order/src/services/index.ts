@@ -1,6 +1,6 @@
 /** The order subgraph's services, built once at start-up and shared by every request. */
 import type { TagStore, TokenBucket } from '@platform/redis';
-import type { ReadRouter } from '@platform/server';
+import type { ReadRouter, Sql } from '@platform/server';
 import type { PlatformClients } from '../clients/index.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { CheckoutRecovery } from './checkout/recovery.ts';
@@ -22,7 +22,7 @@ export interface OrderServiceSettings {
 }
 
 export function createOrderServices(
-  deps: { prisma: PrismaClient; clients: PlatformClients; ledger: PaymentLedger; reads?: ReadRouter<PrismaClient>; faults: FaultPoints; tags: TagStore; webhooks: Omit<WebhookServiceDeps, 'prisma'>; observePayment?: (status: string) => void },
+  deps: { prisma: PrismaClient; pg: Sql; clients: PlatformClients; ledger: PaymentLedger; reads?: ReadRouter<PrismaClient>; faults: FaultPoints; tags: TagStore; webhooks: Omit<WebhookServiceDeps, 'prisma'>; observePayment?: (status: string) => void },
   settings: OrderServiceSettings,
 ) {
   const saga = { ...deps, leaseMs: settings.leaseMs };

@@ -4,10 +4,23 @@
  * Every path takes them in that order (the sweep only ever *tries* key locks), so two
  * transactions never wait on each other in a cycle.
  */
+import type { SqlExecutor } from '@platform/server';
 import { currentTraceparent } from '@platform/telemetry';
-import { Prisma, type ReservationStatus, type StockMovementReason } from '../generated/prisma/client.ts';
+import type { Prisma, ReservationStatus, StockMovementReason } from '../generated/prisma/client.ts';
 
+/**
+ * A transaction: Prisma's (flash sales, the sweep, stock takes) or plain SQL on the same pool
+ * (the checkout's reserve / consume / release / restock, where Prisma's per-statement cost was
+ * most of the CPU). Every statement here is text with positional parameters, run on either.
+ */
+export type AnyTx = Prisma.TransactionClient | SqlExecutor;
+
+/** Prisma's transaction (what the flash-sale code runs in). */
 export type Tx = Prisma.TransactionClient;
+
+function run<R extends object>(tx: AnyTx, text: string, values: readonly unknown[]): Promise<R[]> {
+  return '$queryRawUnsafe' in tx ? tx.$queryRawUnsafe<R[]>(text, ...values) : tx.query<R>(text, values);
+}
 
 /** Namespace (first key) of the two-key advisory locks that serialise work on one checkout key. */
 const CHECKOUT_KEY_LOCK = 0x63_6b_65_79; // "ckey"
@@ -15,22 +28,21 @@ const CHECKOUT_KEY_LOCK = 0x63_6b_65_79; // "ckey"
 export const SWEEP_LOCK = 0x70_72_6f_64_73_77_65_70n; // "prodswep"
 
 /** Waits for the lock on one checkout key, held until the transaction ends. */
-export async function lockCheckoutKey(tx: Tx, checkoutKey: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHECKOUT_KEY_LOCK}::int, hashtext(${checkoutKey}))`;
+export async function lockCheckoutKey(tx: AnyTx, checkoutKey: string): Promise<void> {
+  await run(tx, `SELECT pg_advisory_xact_lock($1::int, hashtext($2))::text AS "locked"`, [CHECKOUT_KEY_LOCK, checkoutKey]);
 }
 
 /** The subset of `keys` whose lock this transaction got without waiting. */
-export async function tryLockCheckoutKeys(tx: Tx, keys: readonly string[]): Promise<string[]> {
+export async function tryLockCheckoutKeys(tx: AnyTx, keys: readonly string[]): Promise<string[]> {
   if (keys.length === 0) return [];
-  const rows = await tx.$queryRaw<{ key: string }[]>`
-    SELECT k AS "key" FROM unnest(${[...keys]}::text[]) AS k WHERE pg_try_advisory_xact_lock(${CHECKOUT_KEY_LOCK}::int, hashtext(k))`;
+  const rows = await run<{ key: string }>(tx, `SELECT k AS "key" FROM unnest($1::text[]) AS k WHERE pg_try_advisory_xact_lock($2::int, hashtext(k))`, [[...keys], CHECKOUT_KEY_LOCK]);
   return rows.map((r) => r.key);
 }
 
 /** True when this transaction now holds the sweep lock; false when another replica is sweeping. */
-export async function tryLockSweep(tx: Tx): Promise<boolean> {
-  const [row] = await tx.$queryRaw<[{ locked: boolean }]>`SELECT pg_try_advisory_xact_lock(${SWEEP_LOCK}::bigint) AS "locked"`;
-  return row.locked;
+export async function tryLockSweep(tx: AnyTx): Promise<boolean> {
+  const [row] = await run<{ locked: boolean }>(tx, `SELECT pg_try_advisory_xact_lock($1::bigint) AS "locked"`, [SWEEP_LOCK.toString()]);
+  return row!.locked;
 }
 
 export interface ReservationRow {
@@ -42,45 +54,52 @@ export interface ReservationRow {
   expiresAt: Date;
 }
 
-const RESERVATION_COLUMNS = Prisma.sql`"id", "checkoutKey", "productId", "quantity", "status"::text AS "status", "expiresAt"`;
+const RESERVATION_COLUMNS = `"id", "checkoutKey", "productId", "quantity", "status"::text AS "status", "expiresAt"`;
 
 /** The reservations of one checkout key, locked, by product id. */
-export function lockReservationsOf(tx: Tx, checkoutKey: string): Promise<ReservationRow[]> {
-  return tx.$queryRaw<ReservationRow[]>`
-    SELECT ${RESERVATION_COLUMNS} FROM "catalog"."Reservation" WHERE "checkoutKey" = ${checkoutKey} ORDER BY "productId" FOR UPDATE`;
+export function lockReservationsOf(tx: AnyTx, checkoutKey: string): Promise<ReservationRow[]> {
+  return run<ReservationRow>(tx, `SELECT ${RESERVATION_COLUMNS} FROM "catalog"."Reservation" WHERE "checkoutKey" = $1 ORDER BY "productId" FOR UPDATE`, [checkoutKey]);
 }
 
 /** Checkout keys that have an active reservation past its expiry at `now` (at most `limit`). */
-export async function findExpiredKeys(tx: Tx, now: Date, limit: number): Promise<string[]> {
-  const rows = await tx.$queryRaw<{ key: string }[]>`
-    SELECT DISTINCT "checkoutKey" AS "key" FROM "catalog"."Reservation"
-    WHERE "status" = 'ACTIVE' AND "expiresAt" <= ${now}::timestamptz
-    LIMIT ${limit}`;
+export async function findExpiredKeys(tx: AnyTx, now: Date, limit: number): Promise<string[]> {
+  const rows = await run<{ key: string }>(
+    tx,
+    `SELECT DISTINCT "checkoutKey" AS "key" FROM "catalog"."Reservation"
+    WHERE "status" = 'ACTIVE' AND "expiresAt" <= $1::timestamptz
+    LIMIT $2::int`,
+    [now, limit],
+  );
   return rows.map((r) => r.key);
 }
 
 /** The active, expired reservations of keys this transaction holds, locked. */
-export function lockExpiredReservations(tx: Tx, keys: readonly string[], now: Date): Promise<ReservationRow[]> {
-  return tx.$queryRaw<ReservationRow[]>`
-    SELECT ${RESERVATION_COLUMNS} FROM "catalog"."Reservation"
-    WHERE "checkoutKey" = ANY(${[...keys]}::text[]) AND "status" = 'ACTIVE' AND "expiresAt" <= ${now}::timestamptz
-    ORDER BY "productId", "checkoutKey" FOR UPDATE`;
+export function lockExpiredReservations(tx: AnyTx, keys: readonly string[], now: Date): Promise<ReservationRow[]> {
+  return run<ReservationRow>(
+    tx,
+    `SELECT ${RESERVATION_COLUMNS} FROM "catalog"."Reservation"
+    WHERE "checkoutKey" = ANY($1::text[]) AND "status" = 'ACTIVE' AND "expiresAt" <= $2::timestamptz
+    ORDER BY "productId", "checkoutKey" FOR UPDATE`,
+    [[...keys], now],
+  );
 }
 
 /** Creates or re-activates one reservation per line of a checkout key. */
-export async function activateReservations(tx: Tx, checkoutKey: string, lines: readonly { productId: string; quantity: number }[], expiresAt: Date): Promise<void> {
-  await tx.$executeRaw`
-    INSERT INTO "catalog"."Reservation" ("id", "productId", "checkoutKey", "quantity", "status", "expiresAt", "updatedAt")
-    SELECT gen_random_uuid(), l."productId", ${checkoutKey}, l."quantity", 'ACTIVE', ${expiresAt}::timestamptz, now()
-    FROM unnest(${lines.map((l) => l.productId)}::uuid[], ${lines.map((l) => l.quantity)}::int[]) AS l("productId", "quantity")
+export async function activateReservations(tx: AnyTx, checkoutKey: string, lines: readonly { productId: string; quantity: number }[], expiresAt: Date): Promise<void> {
+  await run(
+    tx,
+    `INSERT INTO "catalog"."Reservation" ("id", "productId", "checkoutKey", "quantity", "status", "expiresAt", "updatedAt")
+    SELECT gen_random_uuid(), l."productId", $1, l."quantity", 'ACTIVE', $2::timestamptz, now()
+    FROM unnest($3::uuid[], $4::int[]) AS l("productId", "quantity")
     ON CONFLICT ("checkoutKey", "productId") DO UPDATE
-      SET "quantity" = EXCLUDED."quantity", "status" = 'ACTIVE', "expiresAt" = EXCLUDED."expiresAt", "updatedAt" = now()`;
+      SET "quantity" = EXCLUDED."quantity", "status" = 'ACTIVE', "expiresAt" = EXCLUDED."expiresAt", "updatedAt" = now()`,
+    [checkoutKey, expiresAt, lines.map((l) => l.productId), lines.map((l) => l.quantity)],
+  );
 }
 
 /** Moves reservations to a new status. */
-export async function setReservationStatus(tx: Tx, ids: readonly string[], status: ReservationStatus): Promise<void> {
-  await tx.$executeRaw`
-    UPDATE "catalog"."Reservation" SET "status" = ${status}::"catalog"."ReservationStatus", "updatedAt" = now() WHERE "id" = ANY(${[...ids]}::uuid[])`;
+export async function setReservationStatus(tx: AnyTx, ids: readonly string[], status: ReservationStatus): Promise<void> {
+  await run(tx, `UPDATE "catalog"."Reservation" SET "status" = $1::"catalog"."ReservationStatus", "updatedAt" = now() WHERE "id" = ANY($2::uuid[])`, [status, [...ids]]);
 }
 
 export interface StockLevel {
@@ -89,20 +108,17 @@ export interface StockLevel {
 }
 
 /** Locks the inventory rows of `productIds` in product-id order and returns their levels. */
-export async function lockInventory(tx: Tx, productIds: readonly string[]): Promise<Map<string, StockLevel>> {
+export async function lockInventory(tx: AnyTx, productIds: readonly string[]): Promise<Map<string, StockLevel>> {
   const sorted = [...new Set(productIds)].sort();
   if (sorted.length === 0) return new Map();
   // LockRows sits above the Sort, so rows are locked in this order: the fixed order that rules out deadlocks.
-  const rows = await tx.$queryRaw<(StockLevel & { productId: string })[]>`
-    SELECT "productId", "onHand", "reserved" FROM "catalog"."Inventory"
-    WHERE "productId" = ANY(${sorted}::uuid[]) ORDER BY "productId" FOR UPDATE`;
+  const rows = await run<StockLevel & { productId: string }>(tx, `SELECT "productId", "onHand", "reserved" FROM "catalog"."Inventory" WHERE "productId" = ANY($1::uuid[]) ORDER BY "productId" FOR UPDATE`, [sorted]);
   return new Map(rows.map((r) => [r.productId, { onHand: r.onHand, reserved: r.reserved }]));
 }
 
 /** Creates the inventory row of a product that has none yet (empty stock). */
-export async function ensureInventory(tx: Tx, productId: string): Promise<void> {
-  await tx.$executeRaw`
-    INSERT INTO "catalog"."Inventory" ("productId", "onHand", "reserved", "updatedAt") VALUES (${productId}::uuid, 0, 0, now()) ON CONFLICT DO NOTHING`;
+export async function ensureInventory(tx: AnyTx, productId: string): Promise<void> {
+  await run(tx, `INSERT INTO "catalog"."Inventory" ("productId", "onHand", "reserved", "updatedAt") VALUES ($1::uuid, 0, 0, now()) ON CONFLICT DO NOTHING`, [productId]);
 }
 
 export interface StockChange {
@@ -125,7 +141,7 @@ export interface StockMovementAfter extends StockChange {
   reservedAfter: number;
 }
 
-export async function applyStockChanges(tx: Tx, levels: Map<string, StockLevel>, changes: readonly StockChange[]): Promise<StockMovementAfter[]> {
+export async function applyStockChanges(tx: AnyTx, levels: Map<string, StockLevel>, changes: readonly StockChange[]): Promise<StockMovementAfter[]> {
   const effective = changes.filter((c) => c.onHandDelta !== 0 || c.reservedDelta !== 0);
   if (effective.length === 0) return [];
   const movements = effective.map((change) => {
@@ -136,21 +152,24 @@ export async function applyStockChanges(tx: Tx, levels: Map<string, StockLevel>,
     return { ...change, onHandAfter: level.onHand, reservedAfter: level.reserved };
   });
   const touched = [...new Set(effective.map((c) => c.productId))];
-  await tx.$executeRaw`
-    UPDATE "catalog"."Inventory" AS i SET "onHand" = v."onHand", "reserved" = v."reserved", "updatedAt" = now()
-    FROM unnest(${touched}::uuid[], ${touched.map((id) => levels.get(id)!.onHand)}::int[], ${touched.map((id) => levels.get(id)!.reserved)}::int[])
-      AS v("productId", "onHand", "reserved")
-    WHERE i."productId" = v."productId"`;
+  await run(
+    tx,
+    `UPDATE "catalog"."Inventory" AS i SET "onHand" = v."onHand", "reserved" = v."reserved", "updatedAt" = now()
+    FROM unnest($1::uuid[], $2::int[], $3::int[]) AS v("productId", "onHand", "reserved")
+    WHERE i."productId" = v."productId"`,
+    [touched, touched.map((id) => levels.get(id)!.onHand), touched.map((id) => levels.get(id)!.reserved)],
+  );
   // The audit rows and their `product.stock_changed` events for the stream, in one statement.
-  await tx.$executeRaw`
-    WITH m AS (
+  await run(
+    tx,
+    `    WITH m AS (
       INSERT INTO "catalog"."StockMovement" ("productId", "reason", "onHandDelta", "reservedDelta", "onHandAfter", "reservedAfter", "reference")
       SELECT m."productId", m."reason"::"catalog"."StockMovementReason", m."onHandDelta", m."reservedDelta", m."onHandAfter", m."reservedAfter", m."reference"
       FROM unnest(
-        ${movements.map((m) => m.productId)}::uuid[], ${movements.map((m) => m.reason)}::text[],
-        ${movements.map((m) => m.onHandDelta)}::int[], ${movements.map((m) => m.reservedDelta)}::int[],
-        ${movements.map((m) => m.onHandAfter)}::int[], ${movements.map((m) => m.reservedAfter)}::int[],
-        ${movements.map((m) => m.reference)}::text[]
+        $1::uuid[], $2::text[],
+        $3::int[], $4::int[],
+        $5::int[], $6::int[],
+        $7::text[]
       ) WITH ORDINALITY AS m("productId", "reason", "onHandDelta", "reservedDelta", "onHandAfter", "reservedAfter", "reference", "n")
       ORDER BY m."n"
       RETURNING "id", "productId", "reason", "onHandDelta", "reservedDelta", "onHandAfter", "reservedAfter"
@@ -159,7 +178,9 @@ export async function applyStockChanges(tx: Tx, levels: Map<string, StockLevel>,
     SELECT 'product.stock_changed', m."productId"::text,
            jsonb_build_object('productId', m."productId", 'onHand', m."onHandAfter", 'reserved', m."reservedAfter", 'available', GREATEST(0, m."onHandAfter" - m."reservedAfter"),
                               'onHandDelta', m."onHandDelta", 'reservedDelta', m."reservedDelta", 'reason', m."reason"::text),
-           now(), ${currentTraceparent()}::text
-    FROM m ORDER BY m."id"`;
+           now(), $8::text
+    FROM m ORDER BY m."id"`,
+    [movements.map((m) => m.productId), movements.map((m) => m.reason), movements.map((m) => m.onHandDelta), movements.map((m) => m.reservedDelta), movements.map((m) => m.onHandAfter), movements.map((m) => m.reservedAfter), movements.map((m) => m.reference), currentTraceparent()],
+  );
   return movements;
 }

@@ -1,7 +1,7 @@
 /** The product subgraph's services, built once at start-up and shared by every request. */
 import type { Logger } from '@platform/logger';
 import { createTokenBucket, type Redis, type TagStore } from '@platform/redis';
-import type { WriteRecorder } from '@platform/server';
+import type { Sql, WriteRecorder } from '@platform/server';
 import type { CatalogCache } from '../cache/catalog-cache.ts';
 import type { CatalogReads } from '../cache/catalog-reads.ts';
 import { createFlashQueue } from '../cache/flash-queue.ts';
@@ -32,7 +32,7 @@ export interface FlashSaleSettings {
   joinLimits: { userRate: number; userBurst: number; globalRate: number; globalBurst: number };
 }
 
-export function createProductServices(deps: { prisma: PrismaClient; cache: CatalogCache; tags: TagStore; reads: CatalogReads; writes?: WriteRecorder | undefined }, settings: Omit<InventoryDeps, 'prisma' | 'cache' | 'tags'>, flash: FlashSaleSettings) {
+export function createProductServices(deps: { prisma: PrismaClient; pg: Sql; cache: CatalogCache; tags: TagStore; reads: CatalogReads; writes?: WriteRecorder | undefined }, settings: Omit<InventoryDeps, 'prisma' | 'pg' | 'cache' | 'tags'>, flash: FlashSaleSettings) {
   const inventory = new InventoryService({ ...deps, ...settings });
   const { prisma } = deps;
   const metrics = flash.metrics ?? noFlashSaleMetrics;

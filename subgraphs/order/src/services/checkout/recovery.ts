@@ -47,7 +47,7 @@ async function recoverCheckouts(deps: SagaDeps & { batchSize: number }, ctx: Req
     } catch (error) {
       report.failed += 1;
       ctx.logger.warn({ err: error, checkoutId: row.id, status: row.status }, 'checkout recovery failed; the next sweep retries it');
-      await releaseLease(deps.prisma, row.id, owner, now).catch(() => undefined);
+      await releaseLease(deps.pg, row.id, owner, now).catch(() => undefined);
     }
   }
   return report;

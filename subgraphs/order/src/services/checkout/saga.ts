@@ -20,14 +20,14 @@
  */
 import type { Checkout, CheckoutStatus, PrismaClient } from '../../generated/prisma/client.ts';
 import type { TagStore } from '@platform/redis';
-import { isRefusal } from '@platform/server';
+import { isRefusal, type Sql } from '@platform/server';
 import { ordersChanged } from '../../cache/tags.ts';
 import type { WriteRecorder } from '@platform/server';
 import type { PlatformClients } from '../../clients/index.ts';
 import type { RequestContext } from '../../request-context.ts';
 import { finishCheckout, LeaseLost, releaseLease, resultOf, saveProgress, stateOf, type SagaState, type StoredResult } from '../../data/checkouts.ts';
 import { insertOrder } from '../../data/orders.ts';
-import { insertStreamEvents } from '../../data/stream-outbox.ts';
+import { insertStreamEventsSql } from '../../data/stream-outbox.ts';
 import { orderPaid } from '../order-events.ts';
 import type { PaymentLedger } from '../payments/ledger.ts';
 import { revertOrder } from '../order-reversal.ts';
@@ -54,6 +54,8 @@ export class SagaHalted extends Error {
 
 export interface SagaDeps {
   prisma: PrismaClient;
+  /** Plain SQL on the same pool: the saga's own statements (checkout progress, order, outbox) run on it. */
+  pg: Sql;
   clients: PlatformClients;
   ledger: PaymentLedger;
   tags: TagStore;
@@ -224,10 +226,10 @@ export class CheckoutSaga {
 
   /** 6: the order, its line snapshots and the link from the charge, with the checkout's progress, in one transaction. */
   private async writeOrder(): Promise<void> {
-    const { prisma } = this.deps;
-    this.chargeId ??= (await prisma.payment.findUniqueOrThrow({ where: { idempotencyKey: chargeKey(this.row), checkoutId: this.row.id }, select: { id: true } })).id;
+    const { pg, ledger } = this.deps;
+    this.chargeId ??= await ledger.chargeId(this.row.id, chargeKey(this.row));
     const chargeId = this.chargeId;
-    const orderId = await prisma.$transaction(async (tx) => {
+    const orderId = await pg.transaction(async (tx) => {
       const order = await insertOrder(tx, {
         checkoutId: this.row.id,
         userId: this.row.userId,
@@ -237,7 +239,7 @@ export class CheckoutSaga {
         address: this.state.address,
         chargeId,
       });
-      await insertStreamEvents(tx, [orderPaid(order, this.cart(), this.state.products ?? {}, this.ctx.clock())]);
+      await insertStreamEventsSql(tx, [orderPaid(order, this.cart(), this.state.products ?? {}, this.ctx.clock())]);
       await saveProgress(tx, this.row.id, this.owner, { status: 'ORDERED', orderId: order.id, state: this.state }, this.leaseUntil());
       return order.id;
     });
@@ -294,7 +296,7 @@ export class CheckoutSaga {
         this.ctx.logger.warn({ err: compensation, checkoutId: this.row.id }, 'compensation failed; the recovery sweep will retry it');
       }
     }
-    await releaseLease(this.deps.prisma, this.row.id, this.owner, this.ctx.clock()).catch(() => undefined);
+    await releaseLease(this.deps.pg, this.row.id, this.owner, this.ctx.clock()).catch(() => undefined);
   }
 
   // --- helpers -----------------------------------------------------------------------------
@@ -313,7 +315,7 @@ export class CheckoutSaga {
   }
 
   private async save(data: { status?: CheckoutStatus; cartId?: string }): Promise<void> {
-    await saveProgress(this.deps.prisma, this.row.id, this.owner, { ...data, state: this.state }, this.leaseUntil());
+    await saveProgress(this.deps.pg, this.row.id, this.owner, { ...data, state: this.state }, this.leaseUntil());
     if (data.status) this.row.status = data.status;
   }
 
@@ -325,7 +327,7 @@ export class CheckoutSaga {
     // Tokens are kept only while a retry may need them.
     const { paymentToken: _dropped, flash, ...rest } = this.state;
     const state: SagaState = flash ? { ...rest, flash: { saleId: flash.saleId, quantity: flash.quantity } } : rest;
-    await finishCheckout(this.deps.prisma, this.row.id, this.owner, status, result, state);
+    await finishCheckout(this.deps.pg, this.row.id, this.owner, status, result, state);
     this.row.status = status;
   }
 }

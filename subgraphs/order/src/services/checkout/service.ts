@@ -11,6 +11,7 @@ import { ErrorCode, publicError } from '@platform/errors';
 import { annotate } from '@platform/telemetry';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CheckoutKind, Order } from '../../generated/prisma/client.ts';
+import { findOrderById } from '../../data/orders.ts';
 import { createCheckout, findCheckout, restartAbandoned, resultOf, takeOverLease, type Checkout, type SagaState, type StoredResult } from '../../data/checkouts.ts';
 import { CART_OUTCOMES, IdempotencyKeyReused, outcomeAmong, reviveCheckoutError, type CartCheckoutError, type CheckoutUserError } from './errors.ts';
 import { assertWellFormed, fingerprint, normalizeAddress, type CheckoutInputValue } from './input.ts';
@@ -78,23 +79,23 @@ export class CheckoutService {
     if (outcome instanceof IdempotencyKeyReused) return outcome;
     if (outcome.kind === 'error') return reviveCheckoutError(outcome.error);
     annotate({ 'order.id': outcome.orderId });
-    // findFirst, not findUnique: Prisma batches concurrent findUniques into one `id IN (...)` over
-    // many buyers, a statement on every shard (README "Distribution on Citus").
-    return this.deps.prisma.order.findFirstOrThrow({ where: { id: outcome.orderId, userId } });
+    const order = await findOrderById(this.deps.pg, outcome.orderId);
+    if (!order) throw new Error(`order ${outcome.orderId} of a completed checkout not found`);
+    return order;
   }
 
   private async outcome(ctx: RequestContext, userId: string, request: CheckoutRequest): Promise<StoredResult | IdempotencyKeyReused> {
     const { idempotencyKey, fingerprint: print } = request;
-    const { prisma } = this.deps;
+    const { pg } = this.deps;
     const giveUpAt = Date.now() + this.deps.waitMs;
     // A new key is the common case: insert first, and look the key up only when it exists.
     for (let pause = 10, insert = true; ; pause = Math.min(pause * 2, 250)) {
       const owner = randomUUID();
       if (insert) {
-        const created = await createCheckout(prisma, { userId, idempotencyKey, fingerprint: print, kind: request.kind, cartVersion: request.cartVersion, state: request.state, owner, leaseUntil: this.leaseUntil(ctx) });
+        const created = await createCheckout(pg, { userId, idempotencyKey, fingerprint: print, kind: request.kind, cartVersion: request.cartVersion, state: request.state, owner, leaseUntil: this.leaseUntil(ctx) });
         if (created) return this.runSaga(ctx, created, owner, 'fresh');
       }
-      const row = await findCheckout(prisma, userId, idempotencyKey);
+      const row = await findCheckout(pg, userId, idempotencyKey);
       insert = !row;
       if (!row) continue;
       if (row.fingerprint !== print) return new IdempotencyKeyReused(idempotencyKey);
@@ -104,8 +105,8 @@ export class CheckoutService {
       if (local) return local;
       const mine =
         row.status === 'FAILED'
-          ? await restartAbandoned(prisma, row.id, request.state, owner, this.leaseUntil(ctx))
-          : await takeOverLease(prisma, row.id, owner, ctx.clock(), this.leaseUntil(ctx));
+          ? await restartAbandoned(pg, row.id, request.state, owner, this.leaseUntil(ctx))
+          : await takeOverLease(pg, row.id, owner, ctx.clock(), this.leaseUntil(ctx));
       if (mine) return this.runSaga(ctx, mine, owner, row.status === 'FAILED' ? 'fresh' : 'resumed');
       if (Date.now() > giveUpAt) throw checkoutStillRunning(Math.max(1, Math.ceil(((row.leaseUntil?.getTime() ?? 0) - ctx.clock().getTime()) / 1000)));
       await sleep(pause);

@@ -5,7 +5,9 @@
  * again with the same key learns the outcome without moving money twice.
  */
 import Decimal from 'decimal.js';
-import type { Payment, Prisma, PrismaClient } from '../../generated/prisma/client.ts';
+import type { Sql, SqlExecutor } from '@platform/server';
+import { Prisma, type Payment, type PrismaClient } from '../../generated/prisma/client.ts';
+import { uuidv7 } from '../../data/ids.ts';
 import type { PaymentProvider } from './provider.ts';
 
 export type ChargeOutcome = { status: 'SUCCEEDED'; payment: Payment } | { status: 'DECLINED' | 'UNAVAILABLE'; reason: string };
@@ -30,46 +32,81 @@ export interface ChargeRequest {
   token: string | undefined;
 }
 
+const PAYMENT_COLUMNS = `"id", "checkoutId", "orderId", "kind"::text AS "kind", "status", "idempotencyKey", "transactionId", "failureReason", "amount", "currencyCode", "createdAt", "updatedAt"`;
+
+/** A payment row as Postgres returns it: the amount as text (pg's default for numeric). */
+type PaymentRow = Omit<Payment, 'amount'> & { amount: string };
+
+/** The row as Prisma's `Payment` (the decimal built from the exact text, never a float). */
+const toPayment = (row: PaymentRow): Payment => ({ ...row, amount: new Prisma.Decimal(row.amount) });
+
+/**
+ * The charge path (`charge` and resolving a PENDING charge) is plain SQL on the subgraph's pool,
+ * since every checkout runs it; refunds and settling are rare and use Prisma.
+ */
 export class PaymentLedger {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly provider: PaymentProvider,
+    private readonly sql: Sql,
   ) {}
 
   /**
    * Charges once per key. `guard` runs in the transaction that records the intent (the saga
    * checks it still owns the checkout there), so no charge is sent by a run that lost it.
    */
-  async charge(request: ChargeRequest, guard?: (tx: Prisma.TransactionClient) => Promise<void>): Promise<ChargeOutcome> {
-    await this.prisma.$transaction(async (tx) => {
+  async charge(request: ChargeRequest, guard?: (tx: SqlExecutor) => Promise<void>): Promise<ChargeOutcome> {
+    // Every statement names the checkout: payments are sharded with their checkout.
+    let row = await this.sql.transaction(async (tx) => {
       await guard?.(tx);
       // A repeated step finds the row of its first try and keeps it.
-      await tx.payment.createMany({
-        data: [{ checkoutId: request.checkoutId, kind: 'CHARGE', status: 'PENDING', idempotencyKey: request.idempotencyKey, amount: request.amount, currencyCode: request.currencyCode }],
-        skipDuplicates: true,
-      });
+      const [inserted] = await tx.query<PaymentRow>(
+        `INSERT INTO "orders"."Payment" ("id", "checkoutId", "kind", "status", "idempotencyKey", "amount", "currencyCode", "createdAt", "updatedAt")
+         VALUES ($1::uuid, $2::uuid, 'CHARGE', 'PENDING', $3, $4::numeric, $5, now(), now())
+         ON CONFLICT DO NOTHING
+         RETURNING ${PAYMENT_COLUMNS}`,
+        [uuidv7(), request.checkoutId, request.idempotencyKey, request.amount, request.currencyCode],
+      );
+      return inserted ? toPayment(inserted) : this.findPayment(tx, { idempotencyKey: request.idempotencyKey, checkoutId: request.checkoutId });
     });
-    // Every statement names the checkout: payments are sharded with their checkout.
-    let row = await this.prisma.payment.findUniqueOrThrow({ where: { idempotencyKey: request.idempotencyKey, checkoutId: request.checkoutId } });
     if (row.status === 'PENDING') row = await this.askProvider(row, request.token);
     if (row.status === 'SUCCEEDED') return { status: 'SUCCEEDED', payment: row };
     if (row.status === 'DECLINED' || row.status === 'UNAVAILABLE') return { status: row.status, reason: row.failureReason ?? '' };
     throw new Error(`charge ${row.idempotencyKey} is ${row.status}; a checkout cannot continue with it`);
   }
 
+  /** The id of a checkout's charge with this key (a resumed saga looks it up). */
+  async chargeId(checkoutId: string, idempotencyKey: string): Promise<string> {
+    return (await this.findPayment(this.sql, { idempotencyKey, checkoutId })).id;
+  }
+
+  private async findPayment(db: SqlExecutor, where: { checkoutId: string } & ({ idempotencyKey: string } | { id: string })): Promise<Payment> {
+    const [row] =
+      'id' in where
+        ? await db.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM "orders"."Payment" WHERE "id" = $1::uuid AND "checkoutId" = $2::uuid`, [where.id, where.checkoutId])
+        : await db.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM "orders"."Payment" WHERE "idempotencyKey" = $1 AND "checkoutId" = $2::uuid`, [where.idempotencyKey, where.checkoutId]);
+    if (!row) throw new Error(`no payment ${'id' in where ? where.id : where.idempotencyKey} for checkout ${where.checkoutId}`);
+    return toPayment(row);
+  }
+
   /** Sends (or repeats, with the same key) a PENDING charge and records what the provider answers. */
   private async askProvider(row: Payment, token: string | undefined): Promise<Payment> {
-    let data: Prisma.PaymentUpdateManyMutationInput;
+    let answer: { status: string; transactionId: string | null; failureReason: string | null };
     if (new Decimal(row.amount.toString()).isZero()) {
-      data = { status: 'SUCCEEDED', transactionId: NO_CHARGE };
+      answer = { status: 'SUCCEEDED', transactionId: NO_CHARGE, failureReason: null };
     } else {
       if (!token) throw new Error(`charge ${row.idempotencyKey} has an unknown outcome and no token to ask again with`);
       const result = await this.provider.charge({ idempotencyKey: row.idempotencyKey, amount: row.amount.toFixed(2), currencyCode: row.currencyCode, token });
-      data = result.status === 'SUCCEEDED' ? { status: 'SUCCEEDED', transactionId: result.transactionId } : { status: result.status, failureReason: result.reason };
+      answer = result.status === 'SUCCEEDED' ? { status: 'SUCCEEDED', transactionId: result.transactionId, failureReason: null } : { status: result.status, transactionId: null, failureReason: result.reason };
     }
     // Only a PENDING row takes the answer: another run may have resolved (and even refunded) it meanwhile.
-    await this.prisma.payment.updateMany({ where: { id: row.id, checkoutId: row.checkoutId, status: 'PENDING' }, data });
-    return this.prisma.payment.findUniqueOrThrow({ where: { id: row.id, checkoutId: row.checkoutId } });
+    const [updated] = await this.sql.query<PaymentRow>(
+      `UPDATE "orders"."Payment" SET "status" = $3, "transactionId" = COALESCE($4, "transactionId"), "failureReason" = COALESCE($5, "failureReason"), "updatedAt" = now()
+       WHERE "id" = $1::uuid AND "checkoutId" = $2::uuid AND "status" = 'PENDING'
+       RETURNING ${PAYMENT_COLUMNS}`,
+      [row.id, row.checkoutId, answer.status, answer.transactionId, answer.failureReason],
+    );
+    return updated ? toPayment(updated) : this.findPayment(this.sql, { id: row.id, checkoutId: row.checkoutId });
   }
 
   /**
