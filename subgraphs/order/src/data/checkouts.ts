@@ -8,7 +8,7 @@
 import type { SqlExecutor } from '@platform/server';
 import type { Checkout, CheckoutKind, CheckoutStatus, Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { CartLineWire, CheckoutCart } from '@subgraph/cart/contract';
-import { uuidv7 } from './ids.ts';
+import { v7 as uuidv7 } from 'uuid';
 
 export type { Checkout, CheckoutStatus };
 

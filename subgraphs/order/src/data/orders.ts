@@ -8,7 +8,7 @@ import Decimal from 'decimal.js';
 import type { SqlExecutor } from '@platform/server';
 import { Prisma, type Order, type OrderLine, type Payment, type PrismaClient } from '../generated/prisma/client.ts';
 import type { AddressValue, CartSnapshot, QuoteSnapshot } from './checkouts.ts';
-import { uuidv7 } from './ids.ts';
+import { v7 as uuidv7 } from 'uuid';
 
 export type { Order, OrderLine, Payment };
 

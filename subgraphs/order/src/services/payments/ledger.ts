@@ -7,7 +7,7 @@
 import Decimal from 'decimal.js';
 import type { Sql, SqlExecutor } from '@platform/server';
 import { Prisma, type Payment, type PrismaClient } from '../../generated/prisma/client.ts';
-import { uuidv7 } from '../../data/ids.ts';
+import { v7 as uuidv7 } from 'uuid';
 import type { PaymentProvider } from './provider.ts';
 
 export type ChargeOutcome = { status: 'SUCCEEDED'; payment: Payment } | { status: 'DECLINED' | 'UNAVAILABLE'; reason: string };
