@@ -3,6 +3,7 @@
  * An endpoint's deliveries go out one at a time in `seq` order: a dispatcher leases the endpoint
  * (`leaseOwner`/`leaseUntil`), so only one works on it at once, across replicas.
  */
+import type { SqlExecutor } from '@platform/server';
 import type { Prisma, PrismaClient, Webhook, WebhookDelivery, WebhookDeliveryStatus, WebhookStatus } from '../generated/prisma/client.ts';
 
 export type { Webhook, WebhookDelivery, WebhookDeliveryStatus, WebhookStatus };
@@ -39,10 +40,13 @@ export function findDelivery(db: Db, id: string): Promise<WebhookDelivery | null
   return db.webhookDelivery.findUnique({ where: { id } });
 }
 
-/** Which of `types` some endpoint (ACTIVE or PAUSED) wants: one read. */
-export async function subscribedTypes(db: Db, types: readonly string[]): Promise<Set<string>> {
+/** Which of `types` some endpoint (ACTIVE or PAUSED) wants: one read, on plain SQL (the webhook consumer runs it for every batch of events). */
+export async function subscribedTypes(db: SqlExecutor, types: readonly string[]): Promise<Set<string>> {
   if (types.length === 0) return new Set();
-  const rows = await db.$queryRaw<{ type: string }[]>`SELECT DISTINCT t AS type FROM "orders"."Webhook", unnest("eventTypes") AS t WHERE "status" IN ('ACTIVE', 'PAUSED') AND t = ANY(${types as string[]}::text[])`;
+  const rows = await db.query<{ type: string }>(
+    `SELECT DISTINCT t AS type FROM "orders"."Webhook", unnest("eventTypes") AS t WHERE "status" IN ('ACTIVE', 'PAUSED') AND t = ANY($1::text[])`,
+    [types],
+  );
   return new Set(rows.map((r) => r.type));
 }
 

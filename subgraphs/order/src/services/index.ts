@@ -22,7 +22,7 @@ export interface OrderServiceSettings {
 }
 
 export function createOrderServices(
-  deps: { prisma: PrismaClient; pg: Sql; clients: PlatformClients; ledger: PaymentLedger; reads?: ReadRouter<PrismaClient>; faults: FaultPoints; tags: TagStore; webhooks: Omit<WebhookServiceDeps, 'prisma'>; observePayment?: (status: string) => void },
+  deps: { prisma: PrismaClient; pg: Sql; clients: PlatformClients; ledger: PaymentLedger; reads?: ReadRouter<PrismaClient>; faults: FaultPoints; tags: TagStore; webhooks: Omit<WebhookServiceDeps, 'prisma' | 'sql'>; observePayment?: (status: string) => void },
   settings: OrderServiceSettings,
 ) {
   const saga = { ...deps, leaseMs: settings.leaseMs };
@@ -32,7 +32,7 @@ export function createOrderServices(
     flashCheckouts: new FlashCheckoutService({ checkouts, ...settings.flash }),
     recovery: new CheckoutRecovery({ ...saga, batchSize: settings.recoveryBatchSize }),
     orders: new OrderService(deps),
-    webhooks: new WebhookService({ prisma: deps.prisma, ...deps.webhooks }),
+    webhooks: new WebhookService({ prisma: deps.prisma, sql: deps.pg, ...deps.webhooks }),
   };
 }
 export type OrderServices = ReturnType<typeof createOrderServices>;

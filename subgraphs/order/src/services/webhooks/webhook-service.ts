@@ -7,6 +7,7 @@
 import { requireAdmin } from '@platform/auth';
 import { EVENT_TYPES, isEventType, type EventEnvelope } from '@platform/events';
 import { badUserInput, ErrorCode, isUuid, publicError } from '@platform/errors';
+import type { SqlExecutor } from '@platform/server';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import {
   deleteWebhook,
@@ -37,6 +38,8 @@ export interface WebhookWithSecret {
 
 export interface WebhookServiceDeps {
   prisma: PrismaClient;
+  /** Plain SQL on the same pool: the fan-out's one read per batch of stream events. */
+  sql: SqlExecutor;
   secrets: SecretBox;
   policy: UrlPolicy;
   retryHours: number;
@@ -137,7 +140,7 @@ export class WebhookService {
    */
   async fanOutBatch(ctx: RequestContext, events: readonly EventEnvelope[]): Promise<number> {
     if (events.length === 0) return 0;
-    const wanted = await subscribedTypes(this.deps.prisma, [...new Set(events.map((e) => e.type))]);
+    const wanted = await subscribedTypes(this.deps.sql, [...new Set(events.map((e) => e.type))]);
     const now = ctx.clock();
     const retryUntil = new Date(now.getTime() + this.deps.retryHours * 3_600_000);
     let made = 0;
