@@ -144,6 +144,8 @@ export const eventStreamShape = {
   EVENTS_PUBLISH_TIMEOUT_MS: vars.positiveInt.default(2_000),
   EVENTS_DATABASE_POOL_SIZE: vars.positiveInt.default(2),
   EVENTS_OUTBOX_RETENTION_HOURS: vars.positiveInt.default(168),
+  /** How long the analytics and affinity consumers let a batch gather after its first event (0: handle at once); they are off every request path. */
+  EVENTS_CONSUMER_LINGER_MS: vars.nonNegativeInt.max(10_000).default(200),
 };
 
 /** The URL of each subgraph, from `<SUBGRAPH>_URL` or localhost with the configured/default port. */

@@ -102,7 +102,7 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
   events.consume({ durable: 'cart-reminders', filter: 'cart.abandoned', handle: async (event) => void (await services.reminders.handle(context(), event)) });
   const analytics = new AnalyticsConsumer({ sql: backgroundDb.pg, defaultCountry: config.DEFAULT_COUNTRY, clock, retentionHours: config.EVENTS_MAX_AGE_HOURS });
   // Cart events and order.paid feed it; every other type is acknowledged unread.
-  events.consume({ durable: ANALYTICS_CONSUMER, filter: '>', handle: async (event) => void (await analytics.handle(event)), handleBatch: async (batch) => void (await analytics.handleBatch(batch)) });
+  events.consume({ durable: ANALYTICS_CONSUMER, filter: '>', handle: async (event) => void (await analytics.handle(event)), handleBatch: async (batch) => void (await analytics.handleBatch(batch)), lingerMs: config.EVENTS_CONSUMER_LINGER_MS });
   const jobs = [
     schedule('cart-expiry-sweep', config.CART_SWEEP_INTERVAL_MS, () => sweepExpired(), logger),
     schedule('cart-outbox-relay', config.OUTBOX_RELAY_INTERVAL_MS, () => services.events.relay(), logger),

@@ -109,7 +109,7 @@ export async function startProductSubgraph(config: ProductConfig, logger: Logger
     writes: reads,
   });
   // Every event type arrives (cart and order events feed it); the rest are acknowledged unread.
-  events.consume({ durable: AFFINITY_CONSUMER, filter: '>', handle: async (event) => void (await affinity.handle(event)), handleBatch: async (batch) => void (await affinity.handleBatch(batch)) });
+  events.consume({ durable: AFFINITY_CONSUMER, filter: '>', handle: async (event) => void (await affinity.handle(event)), handleBatch: async (batch) => void (await affinity.handleBatch(batch)), lingerMs: config.EVENTS_CONSUMER_LINGER_MS });
   const contextDeps = { reads: catalogReads, sales, clock, logger };
   const at = (name: string, now?: Date) => {
     const ctx = serviceContext(contextDeps, name);

@@ -25,6 +25,11 @@ export interface ConsumerSpec {
    * Idle, batches hold one event and add no wait; under load they grow, up to `MAX_BATCH`.
    */
   handleBatch?(events: EventEnvelope[]): Promise<void>;
+  /**
+   * With `handleBatch`: how long a batch may gather after its first event before it is handled
+   * (fewer, larger batches for a consumer nobody waits on). 0 or unset: handled at once.
+   */
+  lingerMs?: number;
   /** How long the server waits for an ack before redelivering. */
   ackWaitMs?: number;
 }
@@ -93,6 +98,7 @@ export function runConsumer(stream: EventStream, spec: ConsumerSpec, logger: Log
     let draining: Promise<void> | undefined;
     const drain = async () => {
       while (waiting.length > 0) {
+        if (spec.handleBatch && spec.lingerMs && waiting.length < MAX_BATCH && !stopping) await sleep(spec.lingerMs);
         const batch = waiting.splice(0, MAX_BATCH);
         await handleMessages(batch, () => waiting.length);
       }
