@@ -14,6 +14,7 @@ import { createLogger } from '@platform/logger';
 import { createRedis } from '@platform/redis';
 import { createTestDatabase, ensureTemplate, type TestDatabase } from '../e2e/support/database.ts';
 import { deleteStream, type StackEvents } from '../e2e/support/events.ts';
+import { natsAnswers } from '../scripts/start/nats.ts';
 import { spawnService, stopServices, waitUntilReady, type RunningService, type ServiceName, type ServiceSpec } from '../scripts/start/services.ts';
 import type { BenchSettings } from './settings.ts';
 import { startOtlpSink, type OtlpSink } from './otlp-sink.ts';
@@ -111,6 +112,14 @@ export async function stopFleet(): Promise<void> {
   for (const key of ['database', 'redis', 'stream', 'sink'] as const) delete started[key];
   started.services = [];
   stopping = undefined;
+}
+
+/** The NATS server a streaming fleet uses (`BENCH_NATS_URL`, else `TEST_NATS_URL`), once it answers; rejects naming it when none does. */
+export async function benchNatsUrl(settings: BenchSettings): Promise<string> {
+  const natsUrl = settings.BENCH_NATS_URL ?? settings.TEST_NATS_URL;
+  const { hostname, port } = new URL(natsUrl.split(',')[0]!);
+  if (!(await natsAnswers(hostname, Number(port || 4222)))) throw new Error(`no NATS server answers at ${hostname}:${port || 4222}; start one (npm test's preflight does) or set BENCH_NATS_URL`);
+  return natsUrl;
 }
 
 /** What a scenario that restarts the fleet may change: tracing, and which NATS server (if any) the services stream to. */

@@ -8,25 +8,10 @@
  * handled, so "unchanged" is a figure.
  * It starts fleets of its own, so the runner runs it after the shared fleet has stopped: `npm run bench -- consumers-cost`.
  */
-import { Socket } from 'node:net';
-import type { Fleet } from '../fleet.ts';
+import { benchNatsUrl, type Fleet } from '../fleet.ts';
 import { parsePrometheus, sumSamples } from '../prometheus.ts';
 import type { BaseContext, Scenario, ScenarioOutcome } from '../scenario.ts';
 import { compareFleets } from './compare.ts';
-
-/** Resolves when something listens at the NATS URL's first host:port, else rejects with why. */
-async function reachable(natsUrl: string): Promise<void> {
-  const url = new URL(natsUrl.split(',')[0]!);
-  await new Promise<void>((resolve, reject) => {
-    const socket = new Socket();
-    socket.setTimeout(2_000, () => socket.destroy(new Error('timed out')));
-    socket.once('error', (error) => reject(new Error(`no NATS server at ${url.host} (${error.message}); start one (npm test's preflight does) or set BENCH_NATS_URL`)));
-    socket.connect(Number(url.port || 4222), url.hostname, () => {
-      socket.end();
-      resolve();
-    });
-  });
-}
 
 /** Events the consumers of every subgraph handled, and how many are still behind the stream head. */
 async function consumerTotals(fleet: Fleet): Promise<{ handled: number; failed: number; lag: number }> {
@@ -47,8 +32,7 @@ export const consumersCost: Scenario = {
   ownFleet: true,
   needsFleet: false,
   async run(ctx: BaseContext): Promise<ScenarioOutcome> {
-    const natsUrl = ctx.settings.BENCH_NATS_URL ?? ctx.settings.TEST_NATS_URL;
-    await reachable(natsUrl);
+    const natsUrl = await benchNatsUrl(ctx.settings);
     return compareFleets(ctx, 'consumers-cost', [
       { label: 'without stream', options: { natsUrl: null } },
       {

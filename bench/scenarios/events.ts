@@ -18,7 +18,7 @@ import { signUserToken } from '@platform/auth';
 import { readStream, startWebhookReceiver, type StackEvents } from '@platform/e2e/support';
 import { createProduct, sql, waitUntil } from '@platform/testing';
 import { ADD_LINE, Dataset, parallel, type BenchUser } from '../data.ts';
-import { fleetRunning, startFleet, stopFleet } from '../fleet.ts';
+import { benchNatsUrl, fleetRunning, startFleet, stopFleet } from '../fleet.ts';
 import { num } from '../report.ts';
 import type { BaseContext, Scenario, ScenarioOutcome } from '../scenario.ts';
 import { percentile } from '../stats.ts';
@@ -64,7 +64,7 @@ export const eventsPipeline: Scenario = {
     const { BENCH_DURATION_MS: durationMs, BENCH_CONCURRENCY: concurrency } = ctx.settings;
     let problem: string | undefined;
     const fleet = await startFleet(ctx.settings, (name, how) => (problem ??= `${name} exited unexpectedly (${how})`), {
-      natsUrl: ctx.settings.BENCH_NATS_URL ?? ctx.settings.TEST_NATS_URL,
+      natsUrl: await benchNatsUrl(ctx.settings),
       // Local receivers are private URLs, which production refuses.
       env: { EVENTS_RELAY_INTERVAL_MS: '50', EVENTS_RELAY_BATCH_SIZE: '500', EVENTS_DATABASE_POOL_SIZE: '4', WEBHOOK_CONCURRENCY: '16', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' },
     });

@@ -51,7 +51,7 @@ export const MAX_BATCH = 128;
 function consumerMetrics(metrics: Metrics | undefined, durable: string) {
   const lag = metrics?.gauge('events_consumer_lag', 'Events behind the stream head per durable consumer (pending plus unacknowledged)', ['consumer']);
   const handled = metrics?.counter('events_consumed_total', 'Events handled per durable consumer, by result (ok, failed, dropped)', ['consumer', 'result']);
-  const seconds = metrics?.histogram('events_consumer_handle_seconds', 'Time to handle one event per durable consumer', ['consumer'], [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]);
+  const seconds = metrics?.histogram('events_consumer_handle_seconds', 'Time to handle one event, or one batch through its batch handler, per durable consumer', ['consumer'], [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]);
   return {
     lag: (n: number) => lag?.set({ consumer: durable }, n),
     handled: (result: 'ok' | 'failed' | 'dropped') => handled?.inc({ consumer: durable, result }),
