@@ -297,6 +297,33 @@ describe('consume, release and restock', () => {
     expect(await stockOf(stack, a!)).toEqual({ onHand: 10, reserved: 6 });
   });
 
+  it('a reserve that arrives after its key was released (in flight when the checkout gave up) holds nothing', async () => {
+    const [a] = fresh(1);
+    await setStockInDb(stack, a!, 10);
+    const late = key('late');
+    expect((await op('release', late)).body).toEqual({ ok: true, status: 'NOT_FOUND', lines: [] });
+    const refused = await reserve(late, [{ productId: a!, quantity: 3 }]);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'CHECKOUT_KEY_REUSED' });
+    expect(await stockOf(stack, a!)).toEqual({ onHand: 10, reserved: 0 });
+    expect(await movementsOf(late)).toEqual([]);
+    // Both orders of the race end holding nothing: a reserve first is given back by the release.
+    const racing = key('race');
+    const [reservedFirst] = await Promise.all([reserve(racing, [{ productId: a!, quantity: 2 }]), op('release', racing)]);
+    await op('release', racing);
+    expect([200, 409]).toContain(reservedFirst.status);
+    expect(await stockOf(stack, a!)).toEqual({ onHand: 10, reserved: 0 });
+    // Another key is untouched by the mark.
+    expect((await reserve(key('after'), [{ productId: a!, quantity: 1 }])).body).toMatchObject({ ok: true, status: 'ACTIVE' });
+    // The sweep forgets marks a day old, when no request for them can still be in flight.
+    const marks = () => sql<{ checkoutKey: string }>(stack.db.url, `SELECT "checkoutKey" FROM catalog."ReleasedCheckoutKey" WHERE "checkoutKey" = ANY($1::text[])`, [[late, racing]]);
+    expect((await marks()).map((m) => m.checkoutKey)).toContain(late);
+    await stack.subgraphs.product.sweepReservations(new Date(Date.now() + 60_000));
+    expect((await marks()).map((m) => m.checkoutKey)).toContain(late);
+    await stack.subgraphs.product.sweepReservations(new Date(Date.now() + 25 * 3600_000));
+    expect(await marks()).toEqual([]);
+  });
+
   it('release after consume changes nothing', async () => {
     const [a] = fresh(1);
     await setStockInDb(stack, a!, 10);

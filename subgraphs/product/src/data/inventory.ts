@@ -45,6 +45,26 @@ export async function tryLockSweep(tx: AnyTx): Promise<boolean> {
   return row!.locked;
 }
 
+/**
+ * Marks a checkout key released before it held anything, so a reserve for it that arrives later
+ * (one in flight when the checkout timed out and compensated) holds nothing. Call under the key's lock.
+ */
+export async function markKeyReleased(tx: AnyTx, checkoutKey: string): Promise<void> {
+  await run(tx, `INSERT INTO "catalog"."ReleasedCheckoutKey" ("checkoutKey") VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1 AS "one"`, [checkoutKey]);
+}
+
+/** True when `checkoutKey` was released before it held anything (see markKeyReleased). */
+export async function wasKeyReleased(tx: AnyTx, checkoutKey: string): Promise<boolean> {
+  const rows = await run<{ one: number }>(tx, `SELECT 1 AS "one" FROM "catalog"."ReleasedCheckoutKey" WHERE "checkoutKey" = $1`, [checkoutKey]);
+  return rows.length > 0;
+}
+
+/** Forgets release marks older than `before`: no request for their keys is still in flight. */
+export async function pruneReleasedKeys(tx: AnyTx, before: Date): Promise<number> {
+  const rows = await run<{ one: number }>(tx, `DELETE FROM "catalog"."ReleasedCheckoutKey" WHERE "releasedAt" < $1 RETURNING 1 AS "one"`, [before]);
+  return rows.length;
+}
+
 export interface ReservationRow {
   id: string;
   checkoutKey: string;

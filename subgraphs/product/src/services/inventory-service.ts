@@ -22,7 +22,10 @@ import {
   lockExpiredReservations,
   lockInventory,
   lockReservationsOf,
+  markKeyReleased,
+  pruneReleasedKeys,
   setReservationStatus,
+  wasKeyReleased,
   tryLockCheckoutKeys,
   tryLockSweep,
   type ReservationRow,
@@ -56,6 +59,8 @@ interface Transition {
 const CONSUME: Transition = { from: 'ACTIVE', to: 'CONSUMED', reason: 'CONSUME', delta: (q) => ({ onHandDelta: -q, reservedDelta: -q }), done: ['CONSUMED', 'RETURNED'] };
 // Releasing what is not held (unknown key, expired, already released) is a successful no-op.
 const RELEASE: Transition = { from: 'ACTIVE', to: 'RELEASED', reason: 'RELEASE', delta: (q) => ({ onHandDelta: 0, reservedDelta: -q }), done: ['RELEASED', 'EXPIRED', 'NOT_FOUND'] };
+/** How long a key released before it held anything refuses a late reserve (far beyond any request's timeout). */
+const RELEASE_MARK_TTL_MS = 24 * 60 * 60 * 1000;
 // A key whose stock never left (released or expired) has nothing to put back.
 const RESTOCK: Transition = { from: 'CONSUMED', to: 'RETURNED', reason: 'RESTOCK', delta: (q) => ({ onHandDelta: q, reservedDelta: 0 }), done: ['RETURNED', 'RELEASED', 'EXPIRED'] };
 const EXPIRE = { reason: 'EXPIRE' as const, delta: (q: number) => ({ onHandDelta: 0, reservedDelta: -q }) };
@@ -109,7 +114,9 @@ export class InventoryService {
    * Reserves every line for a checkout, or nothing: the outcome lists every short line. Locks
    * the inventory rows in product-id order. A repeat for the same key returns the first
    * outcome without reserving twice; a key whose reservation was released or expired reserves
-   * again (a retried checkout). A shortage writes nothing, so a retry re-checks stock.
+   * again (a retried checkout). A key released before it held anything refuses: that reserve
+   * was in flight when its checkout gave up, and nobody would release what it held. A shortage
+   * writes nothing, so a retry re-checks stock.
    */
   async reserve(ctx: RequestContext, input: { checkoutKey: string; lines: readonly ReservationLine[]; ttlSeconds?: number | undefined }): Promise<ReserveOutcome> {
     const { checkoutKey } = input;
@@ -123,6 +130,8 @@ export class InventoryService {
         const { status, expiresAt } = existing[0]!;
         if (status === 'ACTIVE' || status === 'CONSUMED') return { ok: true, status, expiresAt: expiresAt.toISOString(), lines };
         if (status === 'RETURNED') throw new CheckoutKeyConflict(`checkout key ${checkoutKey} was consumed and returned`);
+      } else if (await wasKeyReleased(tx, checkoutKey)) {
+        throw new CheckoutKeyConflict(`checkout key ${checkoutKey} was released before it held anything`);
       }
       const levels = await lockInventory(tx, lines.map((l) => l.productId));
       const shortages = lines.flatMap(({ productId, quantity }) => {
@@ -160,7 +169,10 @@ export class InventoryService {
     const result = await this.sqlTransaction(async (tx) => {
       await lockCheckoutKey(tx, checkoutKey);
       const rows = await lockReservationsOf(tx, checkoutKey);
-      if (rows.length === 0) return { status: 'NOT_FOUND' as const, rows, changed: false };
+      if (rows.length === 0) {
+        if (transition === RELEASE) await markKeyReleased(tx, checkoutKey);
+        return { status: 'NOT_FOUND' as const, rows, changed: false };
+      }
       // Every operation moves all of a key's reservations together, so they share one status.
       if (rows[0]!.status !== transition.from) return { status: rows[0]!.status, rows, changed: false };
       const levels = await lockInventory(tx, rows.map((r) => r.productId));
@@ -176,13 +188,15 @@ export class InventoryService {
    * Expires active reservations whose time has passed at `now`, in batches of checkout keys,
    * each batch one transaction. Only one replica sweeps at a time (a transaction-scoped advisory
    * lock); keys that a checkout is working on right now are skipped and picked up next time.
+   * It also forgets release marks older than a day.
    */
   async sweepExpired(ctx: RequestContext): Promise<SweepResult> {
     const now = ctx.clock();
     let expired = 0;
-    for (;;) {
+    for (let first = true; ; first = false) {
       const batch = await this.transaction(async (tx) => {
         if (!(await tryLockSweep(tx))) return undefined;
+        if (first) await pruneReleasedKeys(tx, new Date(now.getTime() - RELEASE_MARK_TTL_MS));
         const candidates = await findExpiredKeys(tx, now, this.deps.sweepBatchSize);
         const keys = await tryLockCheckoutKeys(tx, candidates);
         const rows = keys.length ? await lockExpiredReservations(tx, keys, now) : [];
