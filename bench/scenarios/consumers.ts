@@ -1,11 +1,12 @@
 /**
- * What the event stream's consumers cost the request paths, in one run: the fleet started without
- * a stream (no relay publishing, no consumer), the cart view (repeated and on the federated path)
- * and addCartLine measured, the fleet stopped; then started again streaming to NATS JetStream
- * with every consumer running (cart analytics, product affinity, partner webhooks, abandoned-cart
- * reminders) and the same rows measured while the consumers work through the events those rows
- * make (compare.ts); the notes give each row's ratio with / without and what the consumers
- * handled, so "unchanged" is a figure.
+ * What the event stream's consumers cost the request paths, in one run. Both halves stream to NATS
+ * JetStream (every relay publishes the outboxes); the first runs no consumer (EVENTS_CONSUMERS=false
+ * on every service), the second runs every one of them (cart analytics, product affinity, partner
+ * webhooks, abandoned-cart reminders) in the same processes that serve the requests, while they
+ * work through the events the measured rows make. The cart view (repeated and on the federated
+ * path) and addCartLine are measured in each (compare.ts); the notes give each row's ratio with /
+ * without, the services whose CPU per op moved, and what the consumers handled, so "unchanged" is a
+ * figure. (What publishing the stream itself costs is the event stream's figure, not theirs.)
  * It starts fleets of its own, so the runner runs it after the shared fleet has stopped: `npm run bench -- consumers-cost`.
  */
 import { benchNatsUrl, type Fleet } from '../fleet.ts';
@@ -27,14 +28,22 @@ async function consumerTotals(fleet: Fleet): Promise<{ handled: number; failed: 
 
 export const consumersCost: Scenario = {
   name: 'consumers-cost',
-  title: 'Cart view and addCartLine without the event stream vs with every consumer running (fleet restarted between, one floor)',
+  title: 'Cart view and addCartLine with the event stream and no consumer vs with every consumer running (fleet restarted between, one floor)',
   main: false,
   ownFleet: true,
   needsFleet: false,
   async run(ctx: BaseContext): Promise<ScenarioOutcome> {
     const natsUrl = await benchNatsUrl(ctx.settings);
     return compareFleets(ctx, 'consumers-cost', [
-      { label: 'without stream', options: { natsUrl: null } },
+      {
+        label: 'consumers off',
+        options: { natsUrl, env: { EVENTS_CONSUMERS: 'false' } },
+        async after(fleet) {
+          const totals = await consumerTotals(fleet);
+          if (totals.handled > 0) throw new Error(`consumers off: ${totals.handled} events were handled by consumers that should not run`);
+          return ['consumers off: the relays published to the stream, no consumer handled an event'];
+        },
+      },
       {
         label: 'with consumers',
         options: { natsUrl },

@@ -146,6 +146,8 @@ export const eventStreamShape = {
   EVENTS_OUTBOX_RETENTION_HOURS: vars.positiveInt.default(168),
   /** How long the analytics and affinity consumers let a batch gather after its first event (0: handle at once); they are off every request path. */
   EVENTS_CONSUMER_LINGER_MS: vars.nonNegativeInt.max(10_000).default(200),
+  /** Whether this instance runs the stream's consumers (analytics, affinity, webhooks, reminders). A fleet can leave them to worker instances and turn them off where requests are served; the relay runs either way. */
+  EVENTS_CONSUMERS: vars.bool.default(true),
 };
 
 /** The URL of each subgraph, from `<SUBGRAPH>_URL` or localhost with the configured/default port. */

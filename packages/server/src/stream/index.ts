@@ -41,6 +41,8 @@ export interface SubgraphEventSettings extends StreamSettings {
   EVENTS_RELAY_INTERVAL_MS: number;
   EVENTS_RELAY_BATCH_SIZE: number;
   EVENTS_OUTBOX_RETENTION_HOURS: number;
+  /** False: `consume` starts nothing on this instance (another runs the consumers). */
+  EVENTS_CONSUMERS?: boolean;
   pgSchema: string;
 }
 
@@ -77,8 +79,12 @@ export function subgraphEvents<TX extends RawTx>(options: { name: string; config
     /** Fault injection for tests (see `RelayFaults`). */
     faults,
     job: relayJob(name, relay, stream, config.EVENTS_RELAY_INTERVAL_MS, logger),
-    /** Starts a durable consumer; stopped by `close()`. */
+    /** Starts a durable consumer; stopped by `close()`. Does nothing where EVENTS_CONSUMERS is off. */
     consume(spec: ConsumerSpec): void {
+      if (config.EVENTS_CONSUMERS === false) {
+        logger.info({ consumer: spec.durable }, 'EVENTS_CONSUMERS=false: this instance leaves the consumer to others');
+        return;
+      }
       const consumer = runConsumer(stream, spec, logger, options.metrics);
       consumers.push(consumer);
       byName.set(spec.durable, consumer);
