@@ -150,7 +150,7 @@ export async function startFleet(settings: BenchSettings, onExit: (name: string,
   const url = (name: ProcessName) => `http://127.0.0.1:${ports[name]}/graphql`;
   if (tracingMode !== 'off') started.sink = await startOtlpSink();
   console.log(`bench: tracing ${tracingMode}${started.sink ? ` (spans to an in-bench OTLP sink at ${started.sink.url})` : ' (no SDK loaded)'}`);
-  console.log(`bench: ${stream ? `event stream ${stream.stream} on ${stream.natsUrl} (relays${options.env?.EVENTS_CONSUMERS === 'false' ? ' only, EVENTS_CONSUMERS=false' : ' and every consumer'} running)` : 'no event stream (no relay, no consumers)'}`);
+  console.log(`bench: ${stream ? `event stream ${stream.stream} on ${stream.natsUrl} (${options.env?.EVENTS_CONSUMERS === 'false' ? 'relays running, no consumer: EVENTS_CONSUMERS=false' : 'relays and every consumer running'})` : 'no event stream (no relay, no consumers)'}`);
   const tracing = started.sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: started.sink.url, ...(tracingMode === 'all' ? { OTEL_TRACES_SAMPLER_ARG: '1' } : {}) } : {};
   const env: NodeJS.ProcessEnv = {
     ...settings.childEnv,
