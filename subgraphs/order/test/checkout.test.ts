@@ -157,6 +157,35 @@ describe('checkout', () => {
     expect(order.shippingAddress.country).toBe('MY');
   });
 
+  it('asks each service only what it must: the cart twice, product twice (the hold names the products), pricing once (the country is remembered)', async () => {
+    /** Internal calls each subgraph has served so far (its /metrics). */
+    const served = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          (['cart', 'product', 'pricing'] as const).map(async (name) => {
+            const text = await (await fetch(new URL('/metrics', stack.subgraphs[name].url))).text();
+            const calls = [...text.matchAll(/^http_request_duration_seconds_count\{[^}]*route="\/internal"[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+            return [name, calls] as const;
+          }),
+        ),
+      );
+    const first = await fillCart(stack, 'buyer-calls-1', [{ productId: mug.id, quantity: 1 }]);
+    expectType(await checkout(stack, 'buyer-calls-1', { expectedCartVersion: first }), 'Order');
+    const version = await fillCart(stack, 'buyer-calls-2', [
+      { productId: mug.id, quantity: 1 },
+      { productId: tee.id, quantity: 2 },
+    ]);
+    const before = await served();
+    const order = expectType(await checkout(stack, 'buyer-calls-2', { expectedCartVersion: version }), 'Order');
+    const after = await served();
+    // cart: capture, markCheckedOut; product: reserve (answering sku and name), consume; pricing: quote.
+    expect({ cart: after.cart! - before.cart!, product: after.product! - before.product!, pricing: after.pricing! - before.pricing! }).toEqual({ cart: 2, product: 2, pricing: 1 });
+    expect(order.lines.map((l) => [l.name, l.sku])).toEqual([
+      ['Kopi mug', mug.sku],
+      ['Merlion tee', tee.sku],
+    ]);
+  });
+
   it('guests and anonymous callers get UNAUTHENTICATED', async () => {
     const input = { idempotencyKey: 'guest-key', expectedCartVersion: 0, shippingAddress: ADDRESS, paymentToken: 'tok_ok' };
     const guest = await stack.request(CheckoutDocument, { input }, { guest: await stack.guestToken() });

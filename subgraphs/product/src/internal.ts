@@ -1,7 +1,7 @@
 /** Serves the product subgraph's internal operations (`contract/`): stock for cart and order, flash-sale pools for order. */
 import { refuse, serveContract, type InternalOperation } from '@platform/server';
 import { loadAvailability, loadProducts } from './cache/catalog-reads.ts';
-import { flashSaleContract, productContract } from './contract/index.ts';
+import { flashSaleContract, productContract, type ProductSnapshot } from './contract/index.ts';
 import { serviceContext, type ContextDeps } from './request-context.ts';
 import type { ProductServices } from './services/index.ts';
 import { CheckoutKeyConflict } from './services/inventory-service.ts';
@@ -22,14 +22,12 @@ function stock(ctx: (caller: string) => ReturnType<typeof serviceContext>, deps:
     async availability({ productIds }) {
       return { items: await loadAvailability(deps.reads, productIds) };
     },
-    async products({ productIds }) {
-      const products = await loadProducts(deps.reads, [...new Set(productIds)]);
-      const byId = new Map(products.flatMap((p) => (p ? [[p.id, p] as const] : [])));
-      return { items: productIds.flatMap((id) => (byId.has(id) ? [{ productId: id, sku: byId.get(id)!.sku, name: byId.get(id)!.name }] : [])) };
-    },
+    products: ({ productIds }) => snapshots(deps, productIds),
     async reserve(input, caller) {
       try {
-        return await inventory.reserve(ctx(caller.service), input);
+        // The lines' products are read (cache first) while the stock is held: a hold answers them too.
+        const [outcome, products] = await Promise.all([inventory.reserve(ctx(caller.service), input), snapshots(deps, input.lines.map((l) => l.productId))]);
+        return outcome.ok ? { ...outcome, products: products.items } : outcome;
       } catch (error) {
         if (error instanceof CheckoutKeyConflict) refuse(productContract, 'reserve', 'CHECKOUT_KEY_REUSED', error.message);
         throw error;
@@ -39,4 +37,11 @@ function stock(ctx: (caller: string) => ReturnType<typeof serviceContext>, deps:
     release: (input, caller) => inventory.release(ctx(caller.service), input),
     restock: (input, caller) => inventory.restock(ctx(caller.service), input),
   });
+}
+
+/** Sku and name of the products that exist, in request order. */
+async function snapshots(deps: ContextDeps, productIds: readonly string[]): Promise<{ items: ProductSnapshot[] }> {
+  const products = await loadProducts(deps.reads, [...new Set(productIds)]);
+  const byId = new Map(products.flatMap((p) => (p ? [[p.id, p] as const] : [])));
+  return { items: productIds.flatMap((id) => { const p = byId.get(id); return p ? [{ productId: id, sku: p.sku, name: p.name }] : []; }) };
 }

@@ -5,7 +5,7 @@
  *
  *   availability {productIds}                       -> {items: [{productId, exists, availableQuantity}]}
  *   products     {productIds}                       -> {items: [{productId, sku, name}]} for those that exist
- *   reserve      {checkoutKey, lines, ttlSeconds?}  -> {ok: true, status, expiresAt, lines} | {ok: false, shortages}
+ *   reserve      {checkoutKey, lines, ttlSeconds?}  -> {ok: true, status, expiresAt, lines, products} | {ok: false, shortages}
  *   consume | release | restock {checkoutKey}       -> {ok, status, lines}
  *
  * A checkout key reused for other lines is refused with 409 CHECKOUT_KEY_REUSED.
@@ -27,6 +27,7 @@ const keyBody = z.object({ checkoutKey });
 
 const stockLine = z.object({ productId, quantity: z.number().int().positive().max(100_000) });
 const shortage = z.object({ productId: z.string(), requested: z.number().int(), available: z.number().int().min(0) });
+const snapshot = z.object({ productId: z.string(), sku: z.string(), name: z.string() });
 const reservationStatus = z.enum(['ACTIVE', 'CONSUMED', 'RELEASED', 'EXPIRED', 'RETURNED']);
 const keyOutcome = z.object({
   /** True when the key is now in the state the caller asked for (or an equivalent one). */
@@ -44,13 +45,17 @@ export const productContract = defineContract('product', {
   /** Sku and name of the products that exist, in request order (order-line snapshots). */
   products: {
     input: productIds,
-    output: z.object({ items: z.array(z.object({ productId: z.string(), sku: z.string(), name: z.string() })) }),
+    output: z.object({ items: z.array(snapshot) }),
   },
-  /** Holds stock for every line of a checkout, all or nothing; idempotent per checkout key. */
+  /**
+   * Holds stock for every line of a checkout, all or nothing; idempotent per checkout key. A hold
+   * also answers the lines' products (as `products` would), so checkout needs no second call for
+   * its order lines; optional, so an order instance can talk to a product instance without it.
+   */
   reserve: {
     input: z.object({ checkoutKey, lines: z.array(stockLine).min(1).max(MAX_ITEMS), ttlSeconds: z.number().int().positive().max(86_400).optional() }),
     output: z.discriminatedUnion('ok', [
-      z.object({ ok: z.literal(true), status: z.enum(['ACTIVE', 'CONSUMED']), expiresAt: z.string(), lines: z.array(stockLine) }),
+      z.object({ ok: z.literal(true), status: z.enum(['ACTIVE', 'CONSUMED']), expiresAt: z.string(), lines: z.array(stockLine), products: z.array(snapshot).optional() }),
       z.object({ ok: z.literal(false), shortages: z.array(shortage) }),
     ]),
     refusals: { CHECKOUT_KEY_REUSED: 409 },

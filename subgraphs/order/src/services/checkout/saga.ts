@@ -187,7 +187,7 @@ export class CheckoutSaga {
           if (isRefusal(error, 'UNKNOWN_COUNTRY')) return null;
           throw error;
         }),
-      clients.product.products({ productIds: [...new Set(cart.lines.map((l) => l.productId))] }),
+      this.productSnapshots(),
     ]);
     if (!quote) return new InvalidAddress('country', `We do not ship to ${this.state.address.country}.`);
     const codes = [...new Set(quote.discounts.map((d) => d.code))];
@@ -205,8 +205,17 @@ export class CheckoutSaga {
       total: quote.total.amount,
       couponCodes: codes,
     };
-    this.state.products = Object.fromEntries(products.items.map((p) => [p.productId, { sku: p.sku, name: p.name }]));
+    this.state.products = products;
     return undefined;
+  }
+
+  /** Sku and name of every product bought: as the hold answered them, else asked of product (a flash sale's redemption does not name them). */
+  private async productSnapshots(): Promise<NonNullable<SagaState['products']>> {
+    const ids = [...new Set(this.cart().lines.map((l) => l.productId))];
+    const known = this.state.products;
+    if (known && ids.every((id) => known[id])) return known;
+    const { items } = await this.deps.clients.product.products({ productIds: ids });
+    return Object.fromEntries(items.map((p) => [p.productId, { sku: p.sku, name: p.name }]));
   }
 
   /** 5: one charge per attempt key; the intent is recorded (fenced) before the provider is asked. */

@@ -30,10 +30,12 @@ export const cartGoods: Goods = {
     return undefined;
   },
 
-  /** Every line or none; a shortage names every short line. */
+  /** Every line or none; a shortage names every short line. The hold's answer names the products for the order lines. */
   async hold(run) {
     const result = await run.clients.product.reserve({ checkoutKey: checkoutKey(run.row), lines: stockLines(run) });
-    return result.ok ? undefined : new OutOfStock(result.shortages);
+    if (!result.ok) return new OutOfStock(result.shortages);
+    if (result.products) run.state.products = Object.fromEntries(result.products.map((p) => [p.productId, { sku: p.sku, name: p.name }]));
+    return undefined;
   },
 
   /**
