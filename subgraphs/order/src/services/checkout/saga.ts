@@ -5,7 +5,7 @@
  *   STARTED   1 capture the goods (the cart at the expected version)   2 validate the address
  *             3 hold the goods (reserve stock, or redeem a flash-sale purchase token)
  *   RESERVED  4 quote from the captured prices and redeem the coupons
- *   PRICED    5 charge the total
+ *   PRICED    5 charge the total (PRICED and the quote are written with the charge's intent, one transaction)
  *   CHARGED   6 write the order with line snapshots (one transaction)
  *   ORDERED   7 consume what was held   8 after the order (mark the cart checked out)   -> COMPLETED
  *
@@ -126,7 +126,9 @@ export class CheckoutSaga {
     if (this.row.status === 'RESERVED') {
       const refused = await this.price();
       if (refused) return this.fail(refused);
-      await this.save({ status: 'PRICED' });
+      // PRICED and the quote are recorded by the charge's intent, in its transaction: a crash
+      // before it leaves the row RESERVED, which recovery compensates just as it would PRICED.
+      this.row.status = 'PRICED';
       await this.step('price');
     }
     if (this.row.status === 'PRICED') {
@@ -224,12 +226,14 @@ export class CheckoutSaga {
     this.undo.payment = true;
     const outcome = await this.deps.ledger.charge(
       { checkoutId: this.row.id, idempotencyKey: chargeKey(this.row), amount: quote.total, currencyCode: quote.currencyCode, token: this.state.paymentToken },
-      (tx) => saveProgress(tx, this.row.id, this.owner, {}, this.leaseUntil()),
+      (tx) => saveProgress(tx, this.row.id, this.owner, { status: 'PRICED', state: this.state }, this.leaseUntil()),
     );
     this.deps.observePayment?.(outcome.status);
     if (outcome.status !== 'SUCCEEDED') return outcome.status === 'DECLINED' ? new PaymentDeclined() : new PaymentUnavailable();
     this.chargeId = outcome.payment.id;
-    await this.save({ status: 'CHARGED' });
+    // The state is as the intent recorded it: only the status moves.
+    await saveProgress(this.deps.pg, this.row.id, this.owner, { status: 'CHARGED' }, this.leaseUntil());
+    this.row.status = 'CHARGED';
     return undefined;
   }
 
