@@ -2,7 +2,6 @@
 import { currentTraceparent } from '@platform/telemetry';
 import type { EventData, EventType } from '@platform/events';
 import type { SqlExecutor } from '@platform/server';
-import type { Prisma } from '../generated/prisma/client.ts';
 
 export interface StreamEventRow<T extends EventType = EventType> {
   type: T;
@@ -12,13 +11,8 @@ export interface StreamEventRow<T extends EventType = EventType> {
   occurredAt: Date;
 }
 
-export async function insertStreamEvents(tx: Prisma.TransactionClient, rows: readonly StreamEventRow[]): Promise<void> {
-  const traceparent = currentTraceparent();
-  if (rows.length) await tx.outboxEvent.createMany({ data: rows.map((r) => ({ type: r.type, key: r.key, data: r.data as Prisma.InputJsonValue, occurredAt: r.occurredAt, traceparent })) });
-}
-
-/** The same on plain SQL (the checkout saga's order transaction): all rows in one statement. */
-export async function insertStreamEventsSql(tx: SqlExecutor, rows: readonly StreamEventRow[]): Promise<void> {
+/** Appends events to the outbox inside the caller's transaction (an order placed, an order cancelled): all rows in one statement. */
+export async function insertStreamEvents(tx: SqlExecutor, rows: readonly StreamEventRow[]): Promise<void> {
   if (!rows.length) return;
   await tx.query(
     `INSERT INTO "orders"."OutboxEvent" ("type", "key", "data", "occurredAt", "traceparent")

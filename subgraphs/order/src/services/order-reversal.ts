@@ -1,7 +1,7 @@
 /** Reverting a placed order: refund its charge, put its stock back on hand, give its coupon uses back, then mark it CANCELLED. */
 import type { TagStore } from '@platform/redis';
 import { ordersChanged } from '../cache/tags.ts';
-import type { WriteRecorder } from '@platform/server';
+import type { Sql, WriteRecorder } from '@platform/server';
 import type { Checkout, Order, PrismaClient } from '../generated/prisma/client.ts';
 import type { PlatformClients } from '../clients/index.ts';
 import type { RequestContext } from '../request-context.ts';
@@ -13,6 +13,7 @@ import { orderCancelled } from './order-events.ts';
 
 export interface ReversalDeps {
   prisma: PrismaClient;
+  pg: Sql;
   clients: PlatformClients;
   ledger: PaymentLedger;
   tags: TagStore;
@@ -27,10 +28,10 @@ export async function revertOrder(deps: ReversalDeps, ctx: RequestContext, order
   await goodsOf(checkout).restock(deps.clients, checkout);
   await deps.clients.pricing.reverseRedemptions({ checkoutKey: key });
   const cancelledAt = ctx.clock();
-  await deps.prisma.$transaction(async (tx) => {
-    const { count } = await tx.order.updateMany({ where: { id: order.id, status: 'PAID' }, data: { status: 'CANCELLED', cancelledAt } });
+  await deps.pg.transaction(async (tx) => {
+    const cancelled = await tx.query(`UPDATE "orders"."Order" SET "status" = 'CANCELLED', "cancelledAt" = $3 WHERE "id" = $1::uuid AND "userId" = $2 AND "status" = 'PAID' RETURNING "id"`, [order.id, order.userId, cancelledAt]);
     // Only the call that actually cancelled records the event (a repeated cancel changes nothing).
-    if (count === 1) await insertStreamEvents(tx, [orderCancelled(order, cancelledAt)]);
+    if (cancelled.length === 1) await insertStreamEvents(tx, [orderCancelled(order, cancelledAt)]);
   });
   await ordersChanged(deps, order.userId);
   return deps.prisma.order.findFirstOrThrow({ where: { id: order.id, userId: order.userId } });

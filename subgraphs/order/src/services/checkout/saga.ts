@@ -27,7 +27,7 @@ import type { PlatformClients } from '../../clients/index.ts';
 import type { RequestContext } from '../../request-context.ts';
 import { finishCheckout, LeaseLost, releaseLease, resultOf, saveProgress, stateOf, type SagaState, type StoredResult } from '../../data/checkouts.ts';
 import { insertOrder } from '../../data/orders.ts';
-import { insertStreamEventsSql } from '../../data/stream-outbox.ts';
+import { insertStreamEvents } from '../../data/stream-outbox.ts';
 import { orderPaid } from '../order-events.ts';
 import type { PaymentLedger } from '../payments/ledger.ts';
 import { revertOrder } from '../order-reversal.ts';
@@ -252,7 +252,7 @@ export class CheckoutSaga {
         address: this.state.address,
         chargeId,
       });
-      await insertStreamEventsSql(tx, [orderPaid(order, this.cart(), this.state.products ?? {}, this.ctx.clock())]);
+      await insertStreamEvents(tx, [orderPaid(order, this.cart(), this.state.products ?? {}, this.ctx.clock())]);
       await saveProgress(tx, this.row.id, this.owner, { status: 'ORDERED', orderId: order.id, state: this.state }, this.leaseUntil());
       return order.id;
     });
