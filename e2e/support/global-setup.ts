@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { shardGuardFailure } from '@platform/testing';
 import { ensureTemplate } from './database.ts';
-import { readShardReports } from './shard-guard.ts';
+import { readShardReports, SHARD_GUARD_DIR } from './shard-guard.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   await ensureTemplate();
   const dir = await mkdtemp(join(tmpdir(), 'cp-shard-guard-'));
-  project.provide('shardGuardDir', dir);
+  project.provide(SHARD_GUARD_DIR, dir);
   return async () => {
     const reports = await readShardReports(dir);
     await rm(dir, { recursive: true, force: true });

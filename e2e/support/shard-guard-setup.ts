@@ -5,7 +5,7 @@
  * once the file's stacks are stopped.
  */
 import { afterAll, beforeAll, expect, inject } from 'vitest';
-import { recordShardLocality, writeShardReport, type FileShardRecorder } from './shard-guard.ts';
+import { recordShardLocality, SHARD_GUARD_DIR, writeShardReport, type FileShardRecorder } from './shard-guard.ts';
 
 let recorder: FileShardRecorder | undefined;
 let file: string | undefined;
@@ -18,7 +18,7 @@ beforeAll(() => {
 afterAll(async () => {
   if (!recorder) return;
   recorder.stop();
-  const dir = inject('shardGuardDir');
+  const dir = inject(SHARD_GUARD_DIR);
   if (dir) await writeShardReport(dir, file ?? expect.getState().testPath ?? 'unknown test file', recorder);
   recorder = undefined;
 });

@@ -10,13 +10,13 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SHARD_ALLOW_LIST, SHARD_GUARDED_APPLICATIONS, shardProblem, type ShardFileReport } from '@platform/testing';
+import { SHARD_GUARDED_APPLICATIONS, shardAllowed, shardProblem, type ShardFileReport } from '@platform/testing';
 import { tapSql } from './sql-recorder.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The key under which the global setup provides the run's report directory. */
-export const SHARD_GUARD_DIR = 'shardGuardDir';
+export const SHARD_GUARD_DIR = 'shardGuardDir' as const;
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -54,7 +54,7 @@ export function recordShardLocality(applications: readonly string[] = SHARD_GUAR
     if (checked.has(key)) return;
     checked.add(key);
     const problem = shardProblem(sql);
-    if (problem && !SHARD_ALLOW_LIST.some((a) => a.pattern.test(sql)) && !found.has(sql)) found.set(sql, { problem, application: s.application });
+    if (problem && !shardAllowed(sql) && !found.has(sql)) found.set(sql, { problem, application: s.application });
   });
   const recorder: FileShardRecorder = {
     statements,

@@ -144,9 +144,14 @@ export interface ShardFileReport {
   violations: { sql: string; problem: string; application: string }[];
 }
 
+/** True when the (whitespace-collapsed) statement is on the allow-list. */
+export function shardAllowed(sql: string, allow: readonly { pattern: RegExp }[] = SHARD_ALLOW_LIST): boolean {
+  return allow.some((a) => a.pattern.test(sql));
+}
+
 /** `shardViolations` for one application's statements, less the allow-list. */
 export function unallowedShardViolations(statements: Iterable<RecordedStatement>, allow: readonly { pattern: RegExp }[] = SHARD_ALLOW_LIST): { sql: string; problem: string }[] {
-  return shardViolations(statements).filter((v) => !allow.some((a) => a.pattern.test(v.sql)));
+  return shardViolations(statements).filter((v) => !shardAllowed(v.sql, allow));
 }
 
 /**
