@@ -50,7 +50,7 @@ export async function tryLockSweep(tx: AnyTx): Promise<boolean> {
  * (one in flight when the checkout timed out and compensated) holds nothing. Call under the key's lock.
  */
 export async function markKeyReleased(tx: AnyTx, checkoutKey: string): Promise<void> {
-  await run(tx, `INSERT INTO "catalog"."ReleasedCheckoutKey" ("checkoutKey") VALUES ($1) ON CONFLICT DO NOTHING RETURNING 1 AS "one"`, [checkoutKey]);
+  await run(tx, `INSERT INTO "catalog"."ReleasedCheckoutKey" ("checkoutKey") VALUES ($1) ON CONFLICT DO NOTHING`, [checkoutKey]);
 }
 
 /** True when `checkoutKey` was released before it held anything (see markKeyReleased). */
