@@ -1,9 +1,9 @@
 /**
- * Configurations of the fleet compared in one run (tracing-cost, consumers-cost): each half
+ * Two configurations of the fleet compared in one run (tracing-cost, consumers-cost): each half
  * starts a fresh fleet and database with its options, measures the cart view (repeated and on the
- * federated path) and addCartLine, and stops it; the notes give each row's ratio to the first
- * half's in ops/s, server CPU per op (and which services it moved in) and p99. Every half shares
- * the run's floor.
+ * federated path) and addCartLine, and stops it; the notes give each row's ratio second / first in
+ * ops/s, server CPU per op (and which services it moved in) and p99. Both halves share the run's
+ * floor.
  */
 import { Dataset } from '../data.ts';
 import { fleetRunning, startFleet, stopFleet, type Fleet, type FleetOptions } from '../fleet.ts';
@@ -33,12 +33,12 @@ function movedBy(before: Row, after: Row): string {
   return moves.length ? `; ${moves.map(([s, d]) => `${s} ${d > 0 ? '+' : ''}${fmt(d)}`).join(', ')} ms` : '';
 }
 
-export async function compareFleets(ctx: BaseContext, name: string, [first, ...others]: [Half, Half, ...Half[]]): Promise<ScenarioOutcome> {
+export async function compareFleets(ctx: BaseContext, name: string, [first, second]: [Half, Half]): Promise<ScenarioOutcome> {
   if (fleetRunning()) throw new Error(`${name} starts fleets of its own: the shared fleet must be stopped first (bench/index.ts runs it last)`);
   const rows: Row[] = [];
   const measuredBy = new Map<Half, Row[]>();
   const notes = ['each half on a fresh fleet and database; compare the CPU per op first (steadiest on a shared machine)'];
-  for (const half of [first, ...others]) {
+  for (const half of [first, second]) {
     let problem: string | undefined;
     const fleet = await startFleet(ctx.settings, (service, how) => (problem ??= `${service} exited unexpectedly (${how})`), half.options);
     try {
@@ -54,14 +54,12 @@ export async function compareFleets(ctx: BaseContext, name: string, [first, ...o
       await stopFleet();
     }
   }
-  for (const second of others) {
-    measuredBy.get(first)!.forEach((before, i) => {
-      const after = measuredBy.get(second)![i]!;
-      const cpu = (row: Row) => row.costs.cpuMsPerOp.total ?? Number.NaN;
-      notes.push(
-        `${before.label.replace(`${first.label}: `, '')}: ${second.label} / ${first.label} = ${fmt(after.opsPerSec / before.opsPerSec)}x ops/s, ${fmt(cpu(after) / cpu(before))}x server CPU per op (${fmt(cpu(before))} -> ${fmt(cpu(after))} ms${movedBy(before, after)}), p99 ${fmt(before.latencyMs.p99)} -> ${fmt(after.latencyMs.p99)} ms`,
-      );
-    });
-  }
+  measuredBy.get(first)!.forEach((before, i) => {
+    const after = measuredBy.get(second)![i]!;
+    const cpu = (row: Row) => row.costs.cpuMsPerOp.total ?? Number.NaN;
+    notes.push(
+      `${before.label.replace(`${first.label}: `, '')}: ${second.label} / ${first.label} = ${fmt(after.opsPerSec / before.opsPerSec)}x ops/s, ${fmt(cpu(after) / cpu(before))}x server CPU per op (${fmt(cpu(before))} -> ${fmt(cpu(after))} ms${movedBy(before, after)}), p99 ${fmt(before.latencyMs.p99)} -> ${fmt(after.latencyMs.p99)} ms`,
+    );
+  });
   return { rows, notes, targets: [] };
 }
