@@ -32,29 +32,70 @@ export interface RouteResult {
 }
 export type Route = (req: IncomingMessage, body: unknown) => Promise<RouteResult> | RouteResult;
 
+/** The raw bodies `readBody` read, hashed only when something asks (the gateway never does). */
+const rawBodies = new WeakMap<IncomingMessage, Buffer>();
 const bodyHashes = new WeakMap<IncomingMessage, string>();
 const EMPTY_BODY_HASH = createHash('sha256').digest('hex');
 
 /** Hex SHA-256 of the body `readBody` read from `req` (of the empty body before that): what request signatures cover. */
-export const bodyHashOf = (req: IncomingMessage): string => bodyHashes.get(req) ?? EMPTY_BODY_HASH;
+export const bodyHashOf = (req: IncomingMessage): string => {
+  const known = bodyHashes.get(req);
+  if (known !== undefined) return known;
+  const raw = rawBodies.get(req);
+  if (raw === undefined) return EMPTY_BODY_HASH;
+  const hash = createHash('sha256').update(raw).digest('hex');
+  bodyHashes.set(req, hash);
+  return hash;
+};
 
 /** The request body is over the limit: answered 413 on a connection that is then closed, since the rest of the body is never read. */
 const tooLarge = (limit = MAX_BODY_BYTES) => new HttpError(413, `Request bodies may be at most ${limit} bytes.`, 'PAYLOAD_TOO_LARGE', { headers: { connection: 'close' } });
+
+/**
+ * The whole body of `req`, at most `limit` bytes. Plain stream events rather than an async
+ * iterator: this runs on every request, and the iterator's promises and stream wrapper cost more
+ * than reading a small body does.
+ */
+function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        // Stop reading: the rest of the body is never wanted, and the connection is closed after the 413.
+        req.pause();
+        return reject(tooLarge(limit));
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+}
 
 /** Reads a request body up to `limit` bytes (`MAX_BODY_BYTES` by default) and parses it as JSON when it is JSON. */
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
   if (req.method === 'GET' || req.method === 'HEAD') return undefined;
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk as Buffer);
-  }
-  const raw = Buffer.concat(chunks);
-  bodyHashes.set(req, createHash('sha256').update(raw).digest('hex'));
+  const raw = await readRaw(req, limit);
+  rawBodies.set(req, raw);
   const text = raw.toString('utf8');
   if (!text) return undefined;
   const type = req.headers['content-type'] ?? '';
