@@ -17,6 +17,9 @@ import { HttpError } from '@platform/server';
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
+/** Longest query text whose hash is remembered (the registered documents are far shorter). */
+const REMEMBERED_TEXT_CHARS = 20_000;
+
 /** What a GraphQL request body names: the query text may be missing when a hash stands for it. */
 export interface OperationRequest {
   query?: unknown;
@@ -64,6 +67,8 @@ function persistedHash(extensions: unknown): string | undefined {
 export class PersistedOperations {
   private readonly registered: Map<string, string>;
   private readonly memory = new LRUCache<string, string>({ max: 5_000 });
+  /** Hash of each query text seen lately: a client sending the same document on every request pays for one SHA-256, not one per request. */
+  private readonly hashes = new LRUCache<string, string>({ max: 1_000 });
 
   constructor(
     private readonly deps: { manifest: Map<string, string>; redis: Redis; logger: Logger; registeredOnly: boolean },
@@ -80,7 +85,7 @@ export class PersistedOperations {
   async resolve(body: OperationRequest): Promise<ResolvedOperation> {
     const hash = persistedHash(body.extensions);
     if (typeof body.query === 'string' && body.query.length > 0) {
-      const actual = sha256(body.query);
+      const actual = this.hashOf(body.query);
       if (hash !== undefined && hash !== actual) throw new PersistedOperationError(400, 'provided sha does not match query', 'BAD_REQUEST');
       if (this.registered.has(actual)) return { query: body.query, hash: actual };
       if (this.deps.registeredOnly) throw new PersistedOperationError(400, 'Only registered operations are accepted here; send the hash of an operation from the published client.', 'PERSISTED_QUERY_NOT_ALLOWED');
@@ -91,6 +96,13 @@ export class PersistedOperations {
     const query = this.registered.get(hash) ?? (this.deps.registeredOnly ? undefined : await this.lookup(hash));
     if (query === undefined) throw new PersistedOperationError(200, 'PersistedQueryNotFound', 'PERSISTED_QUERY_NOT_FOUND');
     return { query, hash };
+  }
+
+  private hashOf(query: string): string {
+    if (query.length > REMEMBERED_TEXT_CHARS) return sha256(query);
+    let hash = this.hashes.get(query);
+    if (hash === undefined) this.hashes.set(query, (hash = sha256(query)));
+    return hash;
   }
 
   private async register(hash: string, query: string): Promise<void> {
