@@ -109,7 +109,7 @@ export function createGraphQLEndpoint(deps: EndpointDeps) {
     if (tracingEnabled()) annotate({ 'graphql.operation.name': info.name ?? '', 'platform.response_cache': lookup?.kind ?? 'off' });
     if (deps.logger?.isLevelEnabled('debug')) deps.logger.debug({ operation: info.name, cache: lookup?.kind ?? 'off' }, 'graphql request');
     if (lookup?.kind === 'hit') {
-      res.writeHead(200, JSON_HEADERS);
+      res.writeHead(200, { ...JSON_HEADERS, 'content-length': lookup.body.length });
       res.end(lookup.body);
       return void deps.metrics?.operation(info.name, info.type, (performance.now() - started) / 1000, NO_CODES, true);
     }

@@ -27,13 +27,14 @@ export interface ResponseCacheSettings {
 }
 
 interface Entry {
-  body: string;
+  /** The response as UTF-8 bytes: written as they are, never encoded again per hit. */
+  body: Buffer;
   storedAt: number;
   tags: string[];
   tokens: string[];
 }
 
-export type Lookup = { kind: 'hit'; body: string } | { kind: 'miss' } | { kind: 'stale' } | { kind: 'bypass' };
+export type Lookup = { kind: 'hit'; body: Buffer } | { kind: 'miss' } | { kind: 'stale' } | { kind: 'bypass' };
 
 /** The kind of thing a tag names (`price:<id>` -> `price`): the cause label of an invalidation. */
 const causeOf = (tag: string): string => tag.split(':', 1)[0]!;
@@ -94,7 +95,7 @@ export class ResponseCache {
 
   /** Stores a response with the tags (and tokens) it was built from. */
   store(key: string, body: string, tokens: ReadonlyMap<string, string>): void {
-    this.entries.set(key, { body, storedAt: Date.now(), tags: [...tokens.keys()], tokens: [...tokens.values()] });
+    this.entries.set(key, { body: Buffer.from(body, 'utf8'), storedAt: Date.now(), tags: [...tokens.keys()], tokens: [...tokens.values()] });
     this.lastGood?.delete(key);
   }
 
@@ -105,7 +106,7 @@ export class ResponseCache {
   staleFor(key: string, services: readonly string[]): string | undefined {
     const entry = this.entries.get(key) ?? this.lastGood?.get(key);
     if (!entry || !this.lastGood) return undefined;
-    const parsed = JSON.parse(entry.body) as { extensions?: Record<string, unknown> };
+    const parsed = JSON.parse(entry.body.toString('utf8')) as { extensions?: Record<string, unknown> };
     parsed.extensions = { ...parsed.extensions, stale: { services: [...services].sort(), ageSeconds: Math.floor((Date.now() - entry.storedAt) / 1000) } };
     for (const subgraph of services) this.staleServed.inc({ subgraph });
     return JSON.stringify(parsed);
