@@ -13,6 +13,9 @@ export const COMMAND_TIMED_OUT = 'Command timed out';
 
 type Send = (command: Command, ...rest: unknown[]) => unknown;
 
+/** Marks a command already watched (a property, not a WeakSet: this runs for every command sent). */
+const WATCHED = Symbol('timeout watched');
+
 /**
  * Calls `listener` with the command's name (`get`, `mget`, `evalsha`, ...: Redis's own command
  * names, a bounded set) each time one of `redis`'s commands times out. A command sent twice (a
@@ -21,10 +24,10 @@ type Send = (command: Command, ...rest: unknown[]) => unknown;
 export function onCommandTimeout(redis: Redis, listener: (command: string) => void): void {
   const client = redis as unknown as { sendCommand: Send };
   const send: Send = client.sendCommand.bind(redis);
-  const watched = new WeakSet<Command>();
   client.sendCommand = (command, ...rest) => {
-    if (!watched.has(command)) {
-      watched.add(command);
+    const marked = command as Command & { [WATCHED]?: true };
+    if (marked[WATCHED] === undefined) {
+      marked[WATCHED] = true;
       const reject = command.reject;
       command.reject = (error: Error) => {
         if (error?.message === COMMAND_TIMED_OUT) listener(command.name.toLowerCase());
