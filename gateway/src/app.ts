@@ -105,6 +105,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const dataSources: SubgraphDataSource[] = [];
   const operationMetrics = createOperationMetrics(metrics);
   const breakers = createBreakers(metrics, { failures: config.CIRCUIT_FAILURES, openMs: config.CIRCUIT_OPEN_MS });
+  // Apollo's gateway reads this switch from the environment when it is constructed; nothing else does.
+  if (config.APOLLO_TELEMETRY_DISABLED) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
     // URLs come from configuration, never from the committed supergraph.

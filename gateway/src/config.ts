@@ -29,6 +29,11 @@ export const gatewayShape = {
   SHED_MAX_IN_FLIGHT: vars.nonNegativeInt.default(2_000),
   /** What `Retry-After` tells a shed client. */
   SHED_RETRY_AFTER_SECONDS: vars.positiveInt.default(1),
+  /**
+   * @apollo/gateway sends usage metrics to Apollo (usage-reporting.api.apollographql.com) every
+   * hour unless this is true: a marketplace's gateway does not phone home, so it is on by default.
+   */
+  APOLLO_TELEMETRY_DISABLED: vars.bool.default(true),
   /** Only operations registered at build time (packages/client) may run; anything else is PERSISTED_QUERY_NOT_ALLOWED. */
   PERSISTED_OPERATIONS_ONLY: vars.bool.default(false),
   /** The registered operations (written by `npm run codegen`). */
