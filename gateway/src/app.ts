@@ -14,7 +14,7 @@ import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReporting
 import type { GraphQLSchema } from 'graphql';
 import { maskError } from '@platform/errors';
 import type { Logger } from '@platform/logger';
-import { closeRedis, createRedis, createTagStore, pingRedis, type Redis } from '@platform/redis';
+import { closeRedis, createRedis, pingRedis, type Redis } from '@platform/redis';
 import { countRedisErrors, createBreakers, createHttpServer, createLoadShedder, createMetrics, listen, runReadiness, type RunningService } from '@platform/server';
 import { Gauge } from 'prom-client';
 import { createDocumentAnalyser } from './cache/cacheable.ts';
@@ -149,7 +149,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   let apiSchema: GraphQLSchema | undefined;
   const stopWatchingSchema = gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => void (apiSchema = loaded));
   const responseCache = config.RESPONSE_CACHE_ENABLED
-    ? new ResponseCache({ redis, tags: createTagStore(redis, logger), metrics }, { maxEntries: config.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: config.RESPONSE_CACHE_MAX_MB * 1024 * 1024, ttlSeconds: config.RESPONSE_CACHE_TTL_SECONDS, staleIfErrorSeconds: config.STALE_IF_ERROR_SECONDS })
+    ? new ResponseCache({ redis, metrics }, { maxEntries: config.RESPONSE_CACHE_MAX_ENTRIES, maxBytes: config.RESPONSE_CACHE_MAX_MB * 1024 * 1024, ttlSeconds: config.RESPONSE_CACHE_TTL_SECONDS, staleIfErrorSeconds: config.STALE_IF_ERROR_SECONDS })
     : undefined;
   const persisted = new PersistedOperations({ manifest: loadManifest(config.PERSISTED_OPERATIONS_PATH, logger), redis, logger, registeredOnly: config.PERSISTED_OPERATIONS_ONLY });
   const identityOf = rememberingIdentity(config.AUTH_JWT_SECRET);

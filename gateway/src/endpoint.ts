@@ -2,7 +2,7 @@
  * The gateway's `/graphql` over HTTP, in the order a request pays for it: read the body, know
  * the caller (verified tokens are remembered until they expire), resolve a persisted operation,
  * then count the request against the caller's rate limit and look it up in the response cache
- * at the same time (one Redis round trip for both). A fresh cached response is written as it
+ * (one Redis round trip for both when a response is stored for it). A fresh cached response is written as it
  * was stored: no parse, validation, planning or subgraph fetch. Anything else runs through
  * Apollo Server and the query plan, collecting the cache tags of what it shows so that a query
  * can be stored on its way out.
@@ -103,7 +103,15 @@ export function createGraphQLEndpoint(deps: EndpointDeps) {
     const unstorable = info.unstorable ?? unstorablePath(body.variables, 'variables');
     if (unstorable) throw new HttpError(400, `\`${unstorable}\` holds a character no field accepts (NUL or an unpaired surrogate).`, 'BAD_USER_INPUT', { extensions: { field: unstorable } });
     const key = deps.cache && info.cacheable ? `${identityKey(identity)}\u0000${operation.hash}\u0000${operationName ?? ''}\u0000${canonicalJson(body.variables ?? {})}` : undefined;
-    const [, lookup] = await Promise.all([deps.rateLimiter.consume(identity, req), key ? deps.cache!.lookup(key) : undefined]);
+    // A stored response's tags are read and the request counted in one Redis round trip; anything else is counted alone.
+    let counted = false;
+    const lookup = key
+      ? await deps.cache!.lookup(key, (keys) => {
+          counted = true;
+          return deps.rateLimiter.consumeAndRead(identity, req, keys);
+        })
+      : undefined;
+    if (!counted) await deps.rateLimiter.consume(identity, req);
     // Operation names are the client's document names (bounded by the registered documents), never variables.
     // (Guarded: with tracing off and debug logs off a cached view allocates nothing here.)
     if (tracingEnabled()) annotate({ 'graphql.operation.name': info.name ?? '', 'platform.response_cache': lookup?.kind ?? 'off' });

@@ -24,6 +24,23 @@ describe('rate limiting at the gateway', () => {
     expect((await stack.request(query, {}, { user: 'modest' })).status).toBe(200);
   });
 
+  it('a cached answer counts like any other: cache hits and fresh reads share one window', async () => {
+    const hits = async () => {
+      const metrics = await (await fetch(new URL('/metrics', stack.url))).text();
+      return Number(/gateway_response_cache_lookups_total\{result="hit",service="gateway"\} (\d+)/.exec(metrics)?.[1] ?? 0);
+    };
+    const before = await hits();
+    const other = '{ categories { name } }';
+    // Two fresh reads (the first of each document), then three answers from the cache.
+    const statuses = [];
+    for (const q of [query, other, query, other, query]) statuses.push((await stack.request(q, {}, { user: 'mixed-reader' })).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    expect((await hits()) - before).toBe(3);
+    // The sixth is over the limit whether or not it could be answered from the cache.
+    expect((await stack.request(query, {}, { user: 'mixed-reader' })).status).toBe(429);
+    expect((await stack.request('{ categories { id name } }', {}, { user: 'mixed-reader' })).status).toBe(429);
+  });
+
   it('with Redis down the limit still holds, per instance, and nothing fails for lack of Redis', async () => {
     await stack.redisProxy!.down();
     const statuses = [];

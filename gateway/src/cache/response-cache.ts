@@ -14,7 +14,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { Counter, Gauge } from 'prom-client';
-import { TAG_TTL_SECONDS, type Redis, type TagStore } from '@platform/redis';
+import { TAG_TTL_SECONDS, tagKey, type Redis } from '@platform/redis';
 import type { Metrics } from '@platform/server';
 
 export interface ResponseCacheSettings {
@@ -31,8 +31,17 @@ interface Entry {
   body: Buffer;
   storedAt: number;
   tags: string[];
+  /** The tags' Redis keys, made once at store time rather than on every lookup. */
+  keys: string[];
   tokens: string[];
 }
+
+/**
+ * Reads the current tokens of tag keys in one round trip (null for a tag never bumped), or
+ * undefined when Redis cannot answer. The endpoint's reader also counts the request against the
+ * caller's rate limit in the same round trip.
+ */
+export type TagReader = (keys: readonly string[]) => Promise<(string | null)[] | undefined>;
 
 export type Lookup = { kind: 'hit'; body: Buffer } | { kind: 'miss' } | { kind: 'stale' } | { kind: 'bypass' };
 
@@ -47,14 +56,14 @@ export class ResponseCache {
   private readonly invalidations: Counter<string>;
 
   constructor(
-    private readonly deps: { redis: Redis; tags: TagStore; metrics: Metrics },
+    private readonly deps: { redis: Redis; metrics: Metrics },
     settings: ResponseCacheSettings,
   ) {
     if (settings.ttlSeconds * 2 > TAG_TTL_SECONDS) throw new Error(`RESPONSE_CACHE_TTL_SECONDS must be at most ${TAG_TTL_SECONDS / 2}`);
     this.entries = new LRUCache<string, Entry>({
       max: settings.maxEntries,
       maxSize: settings.maxBytes,
-      sizeCalculation: (entry, key) => key.length + entry.body.length + entry.tags.reduce((n, t) => n + t.length + 24, 0),
+      sizeCalculation: (entry, key) => key.length + entry.body.length + entry.tags.reduce((n, t) => n + 2 * t.length + 32, 0),
       ttl: settings.ttlSeconds * 1000,
     });
     this.lastGood = settings.staleIfErrorSeconds
@@ -76,14 +85,18 @@ export class ResponseCache {
     });
   }
 
-  /** The stored response for `key` if every tag it depends on is unchanged; one Redis round trip. */
-  async lookup(key: string): Promise<Lookup> {
+  /**
+   * The stored response for `key` if every tag it depends on is unchanged: one `read` of its tags'
+   * tokens (not called at all when nothing is stored for `key`).
+   */
+  async lookup(key: string, read: TagReader): Promise<Lookup> {
     const entry = this.entries.get(key);
     if (!entry) return this.count({ kind: 'miss' });
-    const current = await this.deps.tags.read(entry.tags);
+    const current = await read(entry.keys);
     if (!current) return this.count({ kind: 'bypass' });
     for (let i = 0; i < current.length; i++) {
-      if (current[i] !== entry.tokens[i]) {
+      // A tag never bumped reads as null and was noted as '' (the subgraphs' tag reads say so).
+      if ((current[i] ?? '') !== entry.tokens[i]) {
         this.entries.delete(key);
         this.lastGood?.set(key, entry);
         this.invalidations.inc({ cause: causeOf(entry.tags[i]!) });
@@ -95,7 +108,8 @@ export class ResponseCache {
 
   /** Stores a response with the tags (and tokens) it was built from. */
   store(key: string, body: string, tokens: ReadonlyMap<string, string>): void {
-    this.entries.set(key, { body: Buffer.from(body, 'utf8'), storedAt: Date.now(), tags: [...tokens.keys()], tokens: [...tokens.values()] });
+    const tags = [...tokens.keys()];
+    this.entries.set(key, { body: Buffer.from(body, 'utf8'), storedAt: Date.now(), tags, keys: tags.map(tagKey), tokens: [...tokens.values()] });
     this.lastGood?.delete(key);
   }
 
