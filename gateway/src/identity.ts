@@ -49,7 +49,8 @@ export async function identityFromRequest(headers: IncomingHttpHeaders, jwtSecre
  * every request pays for one signature check, not one per request. Refusals are not remembered.
  */
 export function rememberingIdentity(jwtSecret: string, options: { max?: number; rememberMs?: number } = {}) {
-  const verified = new LRUCache<string, Identity & { expiresAt: number }>({ max: options.max ?? 50_000, ttl: options.rememberMs ?? 60_000 });
+  // A 100 ms clock for the remembering (every hit checks the credential's own expiry exactly).
+  const verified = new LRUCache<string, Identity & { expiresAt: number }>({ max: options.max ?? 50_000, ttl: options.rememberMs ?? 60_000, ttlResolution: 100 });
   return async (headers: IncomingHttpHeaders): Promise<Identity> => {
     const { authorization, guestToken } = credentialsFromHeaders(headers);
     const key = authorization ? `a ${authorization}` : guestToken ? `g ${guestToken}` : undefined;

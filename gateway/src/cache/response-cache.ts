@@ -65,6 +65,9 @@ export class ResponseCache {
       maxSize: settings.maxBytes,
       sizeCalculation: (entry, key) => key.length + entry.body.length + entry.tags.reduce((n, t) => n + 2 * t.length + 32, 0),
       ttl: settings.ttlSeconds * 1000,
+      // Freshness is the tags' business; the lifetime only bounds memory, so a 100 ms clock will do
+      // (lru-cache's default re-reads the clock and arms a timer every millisecond under load).
+      ttlResolution: 100,
     });
     this.lastGood = settings.staleIfErrorSeconds
       ? new LRUCache<string, Entry>({ max: Math.max(1, Math.ceil(settings.maxEntries / 4)), maxSize: Math.max(1, Math.ceil(settings.maxBytes / 4)), sizeCalculation: (entry, key) => key.length + entry.body.length + 16, ttl: settings.staleIfErrorSeconds * 1000 })
