@@ -2,7 +2,7 @@
  * A floor server, its own process: the least any HTTP service on this machine can do per
  * request. `http` reads the request body and answers a fixed 3 KB JSON body; `redis` does the
  * same after one `HGETALL` of a small hash, with the platform's own Redis client settings
- * (`createRedis`: keep-alive connection, auto-pipelining). The services are compared to these.
+ * (`createRedis`, the services' own client: a keep-alive connection). The services are compared to these.
  * Input: `{ mode, redisUrl, keyPrefix }`; answers `{ type: 'listening', port }`.
  */
 import http from 'node:http';

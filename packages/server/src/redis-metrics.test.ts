@@ -2,7 +2,7 @@
  * `redis_command_timeouts_total{command}` against a real Redis: behind a TCP proxy that can
  * freeze (bytes held, never answered, like a stalled or SIGSTOPped Redis), a command past the
  * client's command timeout rejects with ioredis' "Command timed out" and is counted once, by
- * its command name; auto-pipelined and pipelined commands count one each; a command Redis
+ * its command name; commands sent together and pipelined ones count one each; a command Redis
  * answers with an error is not a timeout.
  */
 import { randomBytes } from 'node:crypto';
@@ -49,7 +49,7 @@ describe('redis_command_timeouts_total', () => {
     proxy.freeze();
     try {
       await expect(redis.get('k')).rejects.toThrow('Command timed out');
-      // Three auto-pipelined commands in one tick, and a two-command pipeline.
+      // Three commands at once, and a two-command pipeline.
       const results = await Promise.allSettled([redis.get('a'), redis.get('b'), redis.mget('a', 'b')]);
       expect(results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'answered'))).toEqual(['Command timed out', 'Command timed out', 'Command timed out']);
       await redis.pipeline().incr('n').expire('n', 60).exec().catch(() => undefined);
