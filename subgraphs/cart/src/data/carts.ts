@@ -78,7 +78,7 @@ export function reviveCartView(json: CartView): CartView {
 }
 
 /** A cart row with its lines as one JSON array, exactly as `CART_SELECT` reads it. */
-interface CartRow {
+export interface CartRow {
   id: string;
   ownerType: CartOwnerType;
   ownerId: string;
@@ -91,20 +91,23 @@ interface CartRow {
 }
 
 /**
- * A cart and its lines in one statement (the hot path: every write reads the cart twice, every
- * cache miss once). Amounts travel as text, so no decimal passes through a float.
+ * The lines of the cart whose id is `cartId` (an SQL expression) as one JSON array, oldest first.
+ * Amounts travel as text, so no decimal passes through a float.
  */
-const CART_SELECT = `
-  SELECT c."id", c."ownerType"::text AS "ownerType", c."ownerId", c."version", c."couponCodes", c."shippingCountry", c."expiresAt", c."updatedAt",
-    COALESCE((
+export const linesJson = (cartId: string) => `COALESCE((
       SELECT json_agg(json_build_object(
         'id', l."id", 'productId', l."productId", 'options', l."options", 'quantity', l."quantity", 'unitPrice', to_char(l."unitPrice", 'FM999999999999990.00'),
         'currencyCode', l."currencyCode", 'savedForLater', l."savedForLater", 'addedAt', l."addedAt", 'updatedAt', l."updatedAt"
       ) ORDER BY l."addedAt", l."id")
-      FROM cart."CartLine" l WHERE l."cartId" = c."id"), '[]'::json) AS "lines"
+      FROM cart."CartLine" l WHERE l."cartId" = ${cartId}), '[]'::json)`;
+
+/** A cart and its lines in one statement (the hot path: every cache miss reads it, every write once). */
+const CART_SELECT = `
+  SELECT c."id", c."ownerType"::text AS "ownerType", c."ownerId", c."version", c."couponCodes", c."shippingCountry", c."expiresAt", c."updatedAt",
+    ${linesJson('c."id"')} AS "lines"
   FROM cart."Cart" c`;
 
-function fromRow(row: CartRow): CartView {
+export function cartFromRow(row: CartRow): CartView {
   return {
     id: row.id,
     ownerType: row.ownerType,
@@ -120,12 +123,12 @@ function fromRow(row: CartRow): CartView {
 
 export async function findCartByOwner(db: SqlExecutor, owner: Owner): Promise<CartView | null> {
   const [row] = await db.query<CartRow>(`${CART_SELECT} WHERE c."ownerType" = $1::cart."CartOwnerType" AND c."ownerId" = $2`, [owner.ownerType, owner.ownerId]);
-  return row ? fromRow(row) : null;
+  return row ? cartFromRow(row) : null;
 }
 
 export async function findCartById(db: SqlExecutor, id: string): Promise<CartView | null> {
   const [row] = await db.query<CartRow>(`${CART_SELECT} WHERE c."id" = $1::uuid`, [id]);
-  return row ? fromRow(row) : null;
+  return row ? cartFromRow(row) : null;
 }
 
 /**

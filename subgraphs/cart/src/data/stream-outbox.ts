@@ -6,6 +6,7 @@ import { currentTraceparent } from '@platform/telemetry';
 import type { EventData, EventType } from '@platform/events';
 import type { SqlExecutor } from '@platform/server';
 import { Prisma, type CartEvent } from '../generated/prisma/client.ts';
+import { cartFromRow, linesJson, type CartRow, type CartView } from './carts.ts';
 
 export interface StreamEventRow<T extends EventType = EventType> {
   type: T;
@@ -43,8 +44,10 @@ interface CartEventRow {
 /**
  * Records a committed change in one statement of its transaction: the locked cart moves to
  * `event.version` (its expiry out, the owner's contact email when given), the cart event (the
- * live-sync log) is appended with that version, and so is its stream copy. A cart write pays one
- * round trip for all three, and they commit exactly when the change does.
+ * live-sync log) is appended with that version, and so is its stream copy. The same statement
+ * reads the cart back as it now is (its row from the update, its lines as this transaction left
+ * them), so a cart write pays one round trip for all four, and they commit exactly when the
+ * change does.
  */
 export async function recordChange(
   tx: SqlExecutor,
@@ -52,13 +55,13 @@ export async function recordChange(
   copy: StreamEventRow,
   expiresAt: Date,
   contact: { email: string | null } | undefined,
-): Promise<CartEvent> {
-  const rows = await tx.query<Omit<CartEventRow, 'id'> & { id: string }>(
+): Promise<{ event: CartEvent; cart: CartView }> {
+  const rows = await tx.query<Omit<CartEventRow, 'id'> & { id: string } & Pick<CartRow, 'couponCodes' | 'shippingCountry' | 'lines'> & { cartExpiresAt: Date; cartUpdatedAt: Date }>(
     `WITH v AS (
        UPDATE cart."Cart" SET "version" = $1, "updatedAt" = $2, "expiresAt" = $3,
               "contactEmail" = CASE WHEN $4 THEN $5::text ELSE "contactEmail" END
        WHERE "id" = $6::uuid AND "version" = $1 - 1
-       RETURNING "version"
+       RETURNING "id", "version", "couponCodes", "shippingCountry", "expiresAt", "updatedAt"
      ), e AS (
        INSERT INTO cart."CartEvent" ("cartId", "ownerType", "ownerId", "version", "type", "lineId", "productId", "quantity", "payload", "at")
        SELECT $6::uuid, $7::cart."CartOwnerType", $8, v."version", $9::cart."CartEventType", $10::uuid, $11::uuid, $12::int, $13::jsonb, $2
@@ -68,9 +71,10 @@ export async function recordChange(
        INSERT INTO cart."OutboxEvent" ("type", "key", "data", "occurredAt", "traceparent")
        SELECT $14, $15, $16::jsonb, $17, $18 FROM v
      )
-     SELECT "id"::text AS "id", "cartId"::text AS "cartId", "ownerType"::text AS "ownerType", "ownerId", "version", "type"::text AS "type", "lineId"::text AS "lineId",
-            "productId"::text AS "productId", "quantity", "payload", "at", "publishedAt"
-     FROM e`,
+     SELECT e."id"::text AS "id", e."cartId"::text AS "cartId", e."ownerType"::text AS "ownerType", e."ownerId", e."version", e."type"::text AS "type", e."lineId"::text AS "lineId",
+            e."productId"::text AS "productId", e."quantity", e."payload", e."at", e."publishedAt",
+            v."couponCodes", v."shippingCountry", v."expiresAt" AS "cartExpiresAt", v."updatedAt" AS "cartUpdatedAt", ${linesJson('v."id"')} AS "lines"
+     FROM e, v`,
     [
       event.version,
       event.at,
@@ -95,5 +99,7 @@ export async function recordChange(
   const row = rows[0];
   // The cart is locked for this transaction, so its version cannot have moved; no row means a bug.
   if (!row) throw new Error(`cart ${event.cartId} is not at version ${event.version - 1} while locked`);
-  return { ...row, id: BigInt(row.id) } as CartEvent;
+  const { couponCodes, shippingCountry, cartExpiresAt, cartUpdatedAt, lines, ...committed } = row;
+  const cart = cartFromRow({ id: committed.cartId, ownerType: committed.ownerType, ownerId: committed.ownerId, version: committed.version, couponCodes, shippingCountry, expiresAt: cartExpiresAt, updatedAt: cartUpdatedAt, lines });
+  return { event: { ...committed, id: BigInt(committed.id) } as CartEvent, cart };
 }

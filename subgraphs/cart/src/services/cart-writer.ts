@@ -130,9 +130,11 @@ export class CartWriter {
           let after = cart;
           if (outcome.event) {
             const row = { lineId: null, productId: null, quantity: null, payload: null, ...outcome.event, cartId, version: cart.version + 1, ...owner, at: now } as Omit<CartEvent, 'id' | 'publishedAt'>;
-            // The new version, the live-sync event and the stream's copy: committed exactly when the change is.
-            committed.push(await recordChange(tx, row, cartStreamEvent(row), expiryOf(this.deps.lifetimes, owner, now), contactOf(ctx, owner)));
-            after = (await findCartById(tx, cartId))!;
+            // The new version, the live-sync event and the stream's copy, committed exactly when the
+            // change is, and the cart as it now is, all in one statement.
+            const recorded = await recordChange(tx, row, cartStreamEvent(row), expiryOf(this.deps.lifetimes, owner, now), contactOf(ctx, owner));
+            committed.push(recorded.event);
+            after = recorded.cart;
           }
           if (key) await storeResult(tx, owner, key, request.operation, print, { kind: 'cart', cart: after, ...(outcome.details === undefined ? {} : { details: outcome.details }) }, now);
           return { cart: after, details: outcome.details };
