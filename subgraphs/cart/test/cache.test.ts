@@ -38,6 +38,28 @@ describe('the cart cache', () => {
     expect([cart.sql.count, products.sql.count, pricing.sql.count].map((n, i) => n - before[i]!)).toEqual([0, 0, 0]);
   });
 
+  it('a write leaves the cart it committed in the cache: the next view (and a live-sync render) runs no SQL', async () => {
+    const me = { user: 'write-through' } as const;
+    await stack.data(AddCartLineDocument, { input: { productId: product.id, quantity: 1 } }, me);
+    await stack.data(CartDocument, {}, me);
+    const added = expectType((await stack.data(AddCartLineDocument, { input: { productId: product.id, quantity: 2 } }, me)).addCartLine, 'Cart');
+    const before = cartSql();
+    const view = (await stack.data(CartDocument, {}, me)).cart;
+    expect(cartSql() - before).toBe(0);
+    expect(view).toMatchObject({ version: added.version, totalQuantity: 3 });
+  });
+
+  it('after concurrent writes to one cart the cache holds the last committed version, never an older one', async () => {
+    const me = { user: 'burst-writer' } as const;
+    const first = expectType((await stack.data(AddCartLineDocument, { input: { productId: product.id, quantity: 1 } }, me)).addCartLine, 'Cart');
+    const results = await Promise.all(Array.from({ length: 20 }, () => stack.data(AddCartLineDocument, { input: { productId: product.id, quantity: 1 } }, me)));
+    for (const r of results) expectType(r.addCartLine, 'Cart');
+    const before = cartSql();
+    const view = (await stack.data(CartDocument, {}, me)).cart;
+    expect(cartSql() - before).toBe(0);
+    expect(view).toMatchObject({ version: first.version + 20, totalQuantity: 21 });
+  });
+
   it('an owner without a cart is cached too', async () => {
     const me = { user: 'no-cart-yet' } as const;
     await stack.data(CartDocument, {}, me);

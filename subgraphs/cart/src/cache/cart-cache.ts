@@ -1,12 +1,16 @@
 /**
  * The cart cache: one Redis hash per owner (`cart:{ownerType}:{ownerId}`, TTL 1 h) holding the
  * cart view and its version, cache-aside. An owner without a cart is cached too (field `none`),
- * so the hot read path runs no SQL either way. Writers invalidate after commit and before they
- * answer, so a client always reads its own writes. Redis trouble degrades to Postgres.
+ * so the hot read path runs no SQL either way. A writer stores the cart it committed after
+ * commit and before it answers (write-through), so a client always reads its own writes and the
+ * first view after a change, its live-sync delivery included, runs no SQL either. Redis trouble
+ * degrades to Postgres.
  *
- * A reader that missed, read Postgres, and fills the cache after a writer invalidated would put
- * an old cart back for an hour. So invalidation leaves a `floor` (the committed version) and a
- * fill only lands when its version is at least the floor (a small Lua script, atomic in Redis).
+ * A reader that missed, read Postgres, and fills the cache after a writer stored a newer cart
+ * would put an old cart back for an hour, and so would a slower writer of an older version. So
+ * every entry carries a `floor` (the version it holds, or the committed version an invalidation
+ * left) and a fill only lands when its version is at least the floor (a small Lua script, atomic
+ * in Redis).
  *
  * An invalidation that fails (Redis down) is remembered and retried when the connection is back,
  * so a view cached before an outage cannot outlive the writes made during it.
@@ -35,6 +39,11 @@ export interface CartCache {
   set(owner: Owner, cart: CartView | null): Promise<void>;
   /** Drops the cached cart after a commit of `version`; older fills are refused from then on. */
   invalidate(owner: Owner, version?: number): Promise<void>;
+  /**
+   * Stores the cart a writer just committed (unless a newer one is there already); when Redis
+   * cannot take it, the entry is invalidated as soon as it can, exactly like `invalidate`.
+   */
+  refresh(owner: Owner, cart: CartView): Promise<void>;
   stats: { hits: number; misses: number };
 }
 
@@ -73,6 +82,22 @@ export function createCartCache(redis: Redis, logger: Logger, ttlSeconds = CART_
     })().catch((error: unknown) => logger.warn({ err: error }, 'could not replay cart cache invalidations'));
   });
 
+  /** An invalidation Redis could not take, replayed when it is back. */
+  const remember = (key: string, version: number | undefined) => {
+    if (pending.size >= MAX_PENDING) overflowed = true;
+    else pending.set(key, version);
+  };
+
+  /** Runs the fill script: 1 stored, 0 refused (a newer version is there), FAILED when Redis did not answer. */
+  const fill = (owner: Owner, cart: CartView | null, operation: string): Promise<number> =>
+    tryRedis(
+      redis,
+      logger,
+      operation,
+      (r) => r.eval(FILL_SCRIPT, 1, keyOf(owner), String(cart?.version ?? 0), String(ttlSeconds), cart ? 'view' : 'none', cart ? JSON.stringify(cart) : '1') as Promise<number>,
+      FAILED,
+    );
+
   const record = (hit: boolean) => {
     if (hit) stats.hits += 1;
     else stats.misses += 1;
@@ -94,20 +119,16 @@ export function createCartCache(redis: Redis, logger: Logger, ttlSeconds = CART_
       return { hit: false };
     },
     async set(owner, cart) {
-      const version = cart?.version ?? 0;
-      await tryRedis(
-        redis,
-        logger,
-        'cart-cache.set',
-        (r) => r.eval(FILL_SCRIPT, 1, keyOf(owner), String(version), String(ttlSeconds), cart ? 'view' : 'none', cart ? JSON.stringify(cart) : '1'),
-        0,
-      );
+      await fill(owner, cart, 'cart-cache.set');
     },
     async invalidate(owner, version) {
       const key = keyOf(owner);
       if ((await drop(key, version)) !== FAILED) return;
-      if (pending.size >= MAX_PENDING) overflowed = true;
-      else pending.set(key, version);
+      remember(key, version);
+    },
+    async refresh(owner, cart) {
+      if ((await fill(owner, cart, 'cart-cache.refresh')) !== FAILED) return;
+      remember(keyOf(owner), cart.version);
     },
   };
 }

@@ -140,7 +140,7 @@ export class CartWriter {
           return { cart: after, details: outcome.details };
         },
       );
-      await this.afterCommit(owner, committed);
+      await this.afterCommit(owner, committed, 'cart' in result ? result.cart : undefined);
       if (absorbedDeleted && request.absorbing && 'cart' in result) await this.afterAbsorbed(request.absorbing, result.cart.id);
       return result;
     } catch (error) {
@@ -159,12 +159,15 @@ export class CartWriter {
   }
 
   /**
-   * Invalidate before answering (read-your-writes on every gateway: the cart cache here, the
-   * cart's cache tag for the gateways' response caches), then publish the outbox rows.
+   * Before answering (read-your-writes on every gateway): the cart cache here gets the committed
+   * cart, and the cart's cache tag moves for the gateways' response caches. Then publish the
+   * outbox rows.
    */
-  private async afterCommit(owner: Owner, events: CartEvent[]): Promise<void> {
+  private async afterCommit(owner: Owner, events: CartEvent[], cart: CartView | undefined): Promise<void> {
     if (events.length === 0) return;
-    await Promise.all([this.deps.cache.invalidate(owner, Math.max(...events.map((e) => e.version))), this.deps.tags.bump([cartTag(owner)])]);
+    const version = Math.max(...events.map((e) => e.version));
+    const cached = cart?.version === version ? this.deps.cache.refresh(owner, cart) : this.deps.cache.invalidate(owner, version);
+    await Promise.all([cached, this.deps.tags.bump([cartTag(owner)])]);
     // Live sync does not hold up the answer: the event is committed in the outbox, and the relay
     // sends whatever this publish does not get out.
     void this.deps.events.publish(events);
