@@ -148,6 +148,33 @@ export async function lockCart(db: SqlExecutor, owner: Owner, now: Date, expires
   return rows[0]!.id;
 }
 
+/**
+ * `lockCart` and the cart's read in one round trip, when that read can be trusted. The statement
+ * reads with the snapshot it started with, which may predate a wait for the row lock: a writer
+ * that held the lock may have committed lines since. Every change of a cart's lines happens under
+ * its row lock and moves its version in the same transaction, so the lines read are current
+ * exactly when the version the snapshot saw is the version now locked (or the row is the one this
+ * statement inserted, which has no lines yet). Otherwise `cart` is null and the caller reads it
+ * again, in a statement of its own that starts after the lock.
+ */
+export async function lockAndReadCart(tx: SqlExecutor, owner: Owner, now: Date, expiresAt: Date): Promise<{ id: string; cart: CartView | null }> {
+  const rows = await tx.query<CartRow & { inserted: boolean; seenVersion: number | null }>(
+    `WITH locked AS (
+       INSERT INTO cart."Cart" (id, "ownerType", "ownerId", "expiresAt", "createdAt", "updatedAt")
+       VALUES ($1::uuid, $2::cart."CartOwnerType", $3, $4, $5, $5)
+       ON CONFLICT ("ownerType", "ownerId") DO UPDATE SET "ownerId" = EXCLUDED."ownerId"
+       RETURNING "id", "ownerType", "ownerId", "version", "couponCodes", "shippingCountry", "expiresAt", "updatedAt", (xmax = 0) AS "inserted"
+     )
+     SELECT k."id", k."ownerType"::text AS "ownerType", k."ownerId", k."version", k."couponCodes", k."shippingCountry", k."expiresAt", k."updatedAt", k."inserted",
+            (SELECT c."version" FROM cart."Cart" c WHERE c."id" = k."id") AS "seenVersion",
+            ${linesJson('k."id"')} AS "lines"
+     FROM locked k`,
+    [uuidv7(), owner.ownerType, owner.ownerId, expiresAt, now],
+  );
+  const { inserted, seenVersion, ...row } = rows[0]!;
+  return { id: row.id, cart: inserted || seenVersion === row.version ? cartFromRow(row) : null };
+}
+
 /** Locks the owner's cart row if the owner has a cart (never creates one); its id, or null. */
 export async function lockExistingCart(tx: SqlExecutor, owner: Owner): Promise<string | null> {
   const rows = await tx.query<{ id: string }>(`SELECT id FROM cart."Cart" WHERE "ownerType" = $1::cart."CartOwnerType" AND "ownerId" = $2 FOR UPDATE`, [owner.ownerType, owner.ownerId]);

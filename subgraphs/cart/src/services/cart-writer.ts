@@ -10,7 +10,7 @@ import type { Sql, SqlExecutor } from '@platform/server';
 import type { TagStore } from '@platform/redis';
 import type { CartCache } from '../cache/cart-cache.ts';
 import { cartTag } from '../cache/tags.ts';
-import { findCartById, findCartByOwner, lockCart, lockExistingCart, type CartView, type Owner } from '../data/carts.ts';
+import { findCartById, findCartByOwner, lockAndReadCart, lockExistingCart, type CartView, type Owner } from '../data/carts.ts';
 import type { CartEvent, EventData } from '../data/outbox.ts';
 import { recordChange } from '../data/stream-outbox.ts';
 import type { RequestContext } from '../request-context.ts';
@@ -117,12 +117,13 @@ export class CartWriter {
       const result = await this.deps.db.transaction(
         async (tx): Promise<Written<D> | CartUserError> => {
           const now = ctx.clock();
-          const cartId = await this.lock(tx, owner, request.absorbing, now);
+          const locked = await this.lock(tx, owner, request.absorbing, now);
+          const cartId = locked.id;
           if (key) {
             const replay = await findReplay(tx, owner, key, print, now);
             if (replay.replay) return 'cart' in replay.result ? { cart: replay.result.cart, details: replay.result.details as D } : replay.result;
           }
-          const cart = (await findCartById(tx, cartId))!;
+          const cart = locked.cart ?? (await findCartById(tx, cartId))!;
           if (request.expectedVersion != null && request.expectedVersion !== cart.version) throw new Rollback(new VersionConflict(cart.version));
           const absorbed = request.absorbing ? await findCartByOwner(tx, request.absorbing) : null;
           const outcome = await change({ tx, cartId, cart, absorbed, now });
@@ -150,12 +151,16 @@ export class CartWriter {
     }
   }
 
-  /** Locks the owner's cart (creating it) and the absorbed one (if it exists), in owner-key order so two writers never wait on each other in a cycle. */
-  private async lock(tx: SqlExecutor, owner: Owner, absorbing: Owner | undefined, now: Date): Promise<string> {
+  /**
+   * Locks the owner's cart (creating it) and the absorbed one (if it exists), in owner-key order so
+   * two writers never wait on each other in a cycle. Answers the owner's cart as read with the
+   * lock when that read is current (`lockAndReadCart`), else null.
+   */
+  private async lock(tx: SqlExecutor, owner: Owner, absorbing: Owner | undefined, now: Date): Promise<{ id: string; cart: CartView | null }> {
     if (absorbing && ownerKey(absorbing) < ownerKey(owner)) await lockExistingCart(tx, absorbing);
-    const cartId = await lockCart(tx, owner, now, expiryOf(this.deps.lifetimes, owner, now));
+    const locked = await lockAndReadCart(tx, owner, now, expiryOf(this.deps.lifetimes, owner, now));
     if (absorbing && ownerKey(absorbing) > ownerKey(owner)) await lockExistingCart(tx, absorbing);
-    return cartId;
+    return locked;
   }
 
   /**
