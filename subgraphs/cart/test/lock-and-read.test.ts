@@ -19,12 +19,16 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function connect(): Promise<pg.Client & SqlExecutor> {
+/** One connection of its own, as the write path's statements see one. */
+async function connect(): Promise<SqlExecutor> {
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   clients.push(client);
-  const query = client.query.bind(client);
-  return Object.assign(client, { query: async (text: string, values: readonly unknown[] = []) => (await query(text, values as unknown[])).rows }) as unknown as pg.Client & SqlExecutor;
+  return {
+    async query<R extends object>(text: string, values: readonly unknown[] = []) {
+      return (await client.query<R & pg.QueryResultRow>(text, values as unknown[])).rows;
+    },
+  };
 }
 
 const owner = (id: string): Owner => ({ ownerType: 'USER', ownerId: id });
