@@ -16,6 +16,7 @@ import { resolvers, typeDefs } from './schema/index.ts';
 import { createCartServices, type CartServices } from './services/index.ts';
 import type { SweepReport } from './services/expiry-service.ts';
 import { createNotifier, type Notifier } from './services/reminders/notifier.ts';
+import { withRememberedPrices } from './services/price-memo.ts';
 import { withStockHints } from './services/stock-hints.ts';
 import { AnalyticsConsumer } from './services/analytics/analytics-consumer.ts';
 
@@ -60,7 +61,10 @@ export async function startCartSubgraph(config: CartConfig, logger: Logger, opti
   const clientOptions = { secret: config.INTERNAL_SECRET, caller: 'cart', timeoutMs: config.INTERNAL_CALL_TIMEOUT_MS };
   const breakers = createBreakers(metrics, { failures: config.CIRCUIT_FAILURES, openMs: config.CIRCUIT_OPEN_MS });
   const product = withStockHints(productClient({ baseUrl: config.PRODUCT_URL, ...clientOptions, breaker: breakers.for('product') }), config.CART_WHEN_PRODUCT_DOWN);
-  const pricing = pricingClient({ baseUrl: config.PRICING_URL, ...clientOptions, breaker: breakers.for('pricing') });
+  const priceMetric = metrics.counter('cart_price_memo_lookups_total', 'Prices asked for by cart writes, by whether the remembered price (its tag unchanged) was used', ['result']);
+  const pricing = withRememberedPrices(pricingClient({ baseUrl: config.PRICING_URL, ...clientOptions, breaker: breakers.for('pricing') }), tags, {
+    onLookup: (hit) => priceMetric.inc({ result: hit ? 'hit' : 'miss' }),
+  });
   const cache = createCartCache(redis, logger, config.CART_CACHE_TTL_SECONDS, (hit) => cacheMetric.inc({ result: hit ? 'hit' : 'miss' }));
   // Background work (relay, scan) gets its own small pool and is not counted as request SQL.
   const backgroundDb = createCartDb({ ...config, DATABASE_POOL_SIZE: config.EVENTS_DATABASE_POOL_SIZE }, onSql);

@@ -26,6 +26,34 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
+/** Internal calls pricing has served so far (its /metrics). */
+async function pricingCalls(): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', stack.subgraphs.pricing.url))).text();
+  return [...text.matchAll(/^http_request_duration_seconds_count\{[^}]*route="\/internal"[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+describe('the price an add captures', () => {
+  it('is what pricing answers now: asked once per product, then remembered until its price changes', async () => {
+    const rambutan = await createProduct(stack, { name: 'Rambutan 1kg', price: '8.40', stock: 50 });
+    const add = async (user: string) => {
+      const cart = expectType((await stack.data(AddCartLineDocument, { input: { productId: rambutan.id, quantity: 1 } }, { user })).addCartLine, 'Cart');
+      return cart.lines.find((l) => l.product.id === rambutan.id)!.unitPrice.amount;
+    };
+    const start = await pricingCalls();
+    expect(await add('memo-1')).toBe('8.40');
+    const asked = (await pricingCalls()) - start;
+    expect(asked).toBe(1);
+    // Another shopper, same product, price unchanged: no internal call.
+    expect(await add('memo-2')).toBe('8.40');
+    expect((await pricingCalls()) - start).toBe(asked);
+    // The price changes: the very next add captures the new one, asking pricing again.
+    await setPrice(stack, rambutan.id, '7.95');
+    const beforeThird = await pricingCalls();
+    expect(await add('memo-3')).toBe('7.95');
+    expect((await pricingCalls()) - beforeThird).toBe(1);
+  });
+});
+
 describe('adding, changing and removing lines', () => {
   const me = { user: 'siti' } as const;
 

@@ -2,7 +2,8 @@
  * The pricing subgraph's internal operations, as its callers (cart, order) see them: the input
  * and answer schema of each, the types inferred from them, and a typed client. Served by
  * `../internal.ts`. What checkout charges (quote, redemptions, countries) is read from Postgres;
- * the prices the cart captures come from the write-through price cache. Schemas and types only.
+ * the prices the cart captures come from the write-through price cache. Schemas and types only,
+ * and the cache tag a `prices` answer is guarded by (`priceTag`): every price change bumps it.
  *
  *   prices              {productIds}                            -> {items: [{productId, amount, currencyCode}]}
  *   validateCoupon      {code, subtotal?}                       -> {valid: true, code} | {valid: false, code, reason, message}
@@ -14,6 +15,9 @@
  */
 import { z } from '@platform/config';
 import { createContractClient, defineContract, type ContractClient, type InternalClientOptions, type OutputOf } from '@platform/server';
+
+/** The cache tag of one product's current price, bumped after every change of it (see `@platform/redis` tags). */
+export { priceTag } from '../cache/tags.ts';
 
 const productId = z.string().uuid();
 const amount = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, 'must be an amount such as "29.99"');
