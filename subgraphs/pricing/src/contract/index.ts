@@ -16,8 +16,12 @@
 import { z } from '@platform/config';
 import { createContractClient, defineContract, type ContractClient, type InternalClientOptions, type OutputOf } from '@platform/server';
 
-/** The cache tag of one product's current price, bumped after every change of it (see `@platform/redis` tags). */
-export { priceTag } from '../cache/tags.ts';
+/**
+ * The cache tag of one product's current price, bumped after every change of it (see
+ * `@platform/redis` tags): part of this contract, since callers may remember a `prices` answer
+ * while its tag is unchanged.
+ */
+export const priceTag = (productId: string): string => `price:${productId}`;
 
 const productId = z.string().uuid();
 const amount = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, 'must be an amount such as "29.99"');
