@@ -131,6 +131,12 @@ export async function findCartById(db: SqlExecutor, id: string): Promise<CartVie
   return row ? cartFromRow(row) : null;
 }
 
+/** The statement of `lockCart` and `lockAndReadCart`, less its RETURNING ($1 a new id, $2 owner type, $3 owner id, $4 expiry, $5 now). */
+const CREATE_OR_LOCK = `INSERT INTO cart."Cart" (id, "ownerType", "ownerId", "expiresAt", "createdAt", "updatedAt")
+     VALUES ($1::uuid, $2::cart."CartOwnerType", $3, $4, $5, $5)
+     ON CONFLICT ("ownerType", "ownerId") DO UPDATE SET "ownerId" = EXCLUDED."ownerId"`;
+const createOrLockValues = (owner: Owner, now: Date, expiresAt: Date) => [uuidv7(), owner.ownerType, owner.ownerId, expiresAt, now];
+
 /**
  * The one way a cart comes to exist: creates the owner's cart if needed and locks its row, in
  * one statement. `ON CONFLICT DO UPDATE` takes the row lock, so concurrent writers to one cart
@@ -138,13 +144,7 @@ export async function findCartById(db: SqlExecutor, id: string): Promise<CartVie
  * Inside a transaction the lock lasts until it ends; outside one it only makes sure the cart exists.
  */
 export async function lockCart(db: SqlExecutor, owner: Owner, now: Date, expiresAt: Date): Promise<string> {
-  const rows = await db.query<{ id: string }>(
-    `INSERT INTO cart."Cart" (id, "ownerType", "ownerId", "expiresAt", "createdAt", "updatedAt")
-     VALUES ($1::uuid, $2::cart."CartOwnerType", $3, $4, $5, $5)
-     ON CONFLICT ("ownerType", "ownerId") DO UPDATE SET "ownerId" = EXCLUDED."ownerId"
-     RETURNING id`,
-    [uuidv7(), owner.ownerType, owner.ownerId, expiresAt, now],
-  );
+  const rows = await db.query<{ id: string }>(`${CREATE_OR_LOCK} RETURNING id`, createOrLockValues(owner, now, expiresAt));
   return rows[0]!.id;
 }
 
@@ -160,16 +160,14 @@ export async function lockCart(db: SqlExecutor, owner: Owner, now: Date, expires
 export async function lockAndReadCart(tx: SqlExecutor, owner: Owner, now: Date, expiresAt: Date): Promise<{ id: string; cart: CartView | null }> {
   const rows = await tx.query<CartRow & { inserted: boolean; seenVersion: number | null }>(
     `WITH locked AS (
-       INSERT INTO cart."Cart" (id, "ownerType", "ownerId", "expiresAt", "createdAt", "updatedAt")
-       VALUES ($1::uuid, $2::cart."CartOwnerType", $3, $4, $5, $5)
-       ON CONFLICT ("ownerType", "ownerId") DO UPDATE SET "ownerId" = EXCLUDED."ownerId"
+       ${CREATE_OR_LOCK}
        RETURNING "id", "ownerType", "ownerId", "version", "couponCodes", "shippingCountry", "expiresAt", "updatedAt", (xmax = 0) AS "inserted"
      )
      SELECT k."id", k."ownerType"::text AS "ownerType", k."ownerId", k."version", k."couponCodes", k."shippingCountry", k."expiresAt", k."updatedAt", k."inserted",
             (SELECT c."version" FROM cart."Cart" c WHERE c."id" = k."id") AS "seenVersion",
             ${linesJson('k."id"')} AS "lines"
      FROM locked k`,
-    [uuidv7(), owner.ownerType, owner.ownerId, expiresAt, now],
+    createOrLockValues(owner, now, expiresAt),
   );
   const { inserted, seenVersion, ...row } = rows[0]!;
   return { id: row.id, cart: inserted || seenVersion === row.version ? cartFromRow(row) : null };
