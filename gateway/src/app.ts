@@ -99,7 +99,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const metrics = createMetrics('gateway');
   const redis = createRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
   countRedisErrors(metrics, redis);
-  const rateLimiter = createRateLimiter(redis, { points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS });
+  const rateLimiter = createRateLimiter(redis, { points: config.RATE_LIMIT_POINTS, windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS }, logger);
   const requests = metrics.counter('gateway_subgraph_requests_total', 'HTTP requests sent to subgraphs (a batch of fetches counts once), by subgraph', ['subgraph']);
   const sent: Record<string, number> = {};
   const dataSources: SubgraphDataSource[] = [];

@@ -14,6 +14,7 @@
 import type { IncomingMessage } from 'node:http';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Identity } from '@platform/auth';
+import type { Logger } from '@platform/logger';
 import { getMany, isCluster, isRedisReady, type Redis } from '@platform/redis';
 import { HttpError } from '@platform/server';
 
@@ -45,6 +46,9 @@ export class RateLimitedError extends HttpError {
   }
 }
 
+/** The 429 for a caller whose window reopens in `msBeforeNext`. */
+const limited = (msBeforeNext: number) => new RateLimitedError(Math.max(1, Math.ceil(msBeforeNext / 1000)));
+
 const KEY_PREFIX = 'ratelimit';
 
 /**
@@ -67,7 +71,7 @@ const MAX_SCRIPT_KEYS = 1_000;
 
 type WindowAndRead = (numKeys: number, ...keysAndArgs: string[]) => Promise<[number, number, (string | null)[]]>;
 
-export function createRateLimiter(redis: Redis, settings: RateLimitSettings): RateLimiter {
+export function createRateLimiter(redis: Redis, settings: RateLimitSettings, logger?: Logger): RateLimiter {
   const insurance = new RateLimiterMemory({ points: settings.points, duration: settings.windowSeconds });
   const limiter = new RateLimiterRedis({
     storeClient: redis,
@@ -88,16 +92,20 @@ export function createRateLimiter(redis: Redis, settings: RateLimitSettings): Ra
     try {
       await limiter.consume(keyOf(identity, req));
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) throw new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+      if (rejection instanceof RateLimiterRes) throw limited(rejection.msBeforeNext);
       // Any other failure of the limiter must not fail the request.
     }
   };
+
+  /** A read that failed while Redis was up is worth a warning (one that was down is logged by the client). */
+  const readFailed = (error: unknown) => logger?.warn({ err: { message: (error as Error).message } }, 'could not read cache tags; serving without the response cache');
 
   return {
     consume,
     async consumeAndRead(identity, req, keys) {
       if (!oneScript || !windowAndRead || keys.length >= MAX_SCRIPT_KEYS) {
-        const [, values] = await Promise.all([consume(identity, req), isRedisReady(redis) ? getMany(redis, keys).catch(() => undefined) : undefined]);
+        const read = isRedisReady(redis) ? getMany(redis, keys).catch((error: unknown) => void readFailed(error)) : undefined;
+        const [, values] = await Promise.all([consume(identity, req), read]);
         return values;
       }
       const key = keyOf(identity, req);
@@ -105,15 +113,16 @@ export function createRateLimiter(redis: Redis, settings: RateLimitSettings): Ra
       try {
         if (!isRedisReady(redis)) throw new Error('Redis is not ready');
         reply = await windowAndRead(keys.length + 1, `${KEY_PREFIX}:${key}`, ...keys, points, seconds);
-      } catch {
+      } catch (error) {
+        if (isRedisReady(redis)) readFailed(error);
         // Counted where the library would have counted it with Redis away: the in-memory limiter.
         await insurance.consume(key).catch((rejection: unknown) => {
-          if (rejection instanceof RateLimiterRes) throw new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+          if (rejection instanceof RateLimiterRes) throw limited(rejection.msBeforeNext);
         });
         return undefined;
       }
       const [consumed, ttl, values] = reply;
-      if (consumed > settings.points) throw new RateLimitedError(Math.max(1, Math.ceil(ttl / 1000)));
+      if (consumed > settings.points) throw limited(ttl);
       return values;
     },
   };
