@@ -4,6 +4,7 @@
  * commit (`publishedAt` says when).
  */
 import type { CartEvent, Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { SqlExecutor } from '@platform/server';
 import type { Owner } from './carts.ts';
 
 export type { CartEvent };
@@ -13,11 +14,18 @@ export type EventData = Omit<Prisma.CartEventUncheckedCreateInput, 'cartId' | 'v
 
 // A change is recorded (version, event and stream copy in one statement) by `recordChange` in stream-outbox.ts.
 
-/** Marks events published: one statement per cart, the events' shard key (after a change, that is one statement). */
-export async function markPublished(prisma: PrismaClient, events: readonly Pick<CartEvent, 'id' | 'cartId'>[], at: Date): Promise<void> {
-  const byCart = new Map<string, bigint[]>();
-  for (const e of events) byCart.set(e.cartId, [...(byCart.get(e.cartId) ?? []), e.id]);
-  for (const [cartId, ids] of byCart) await prisma.cartEvent.updateMany({ where: { cartId, id: { in: ids } }, data: { publishedAt: at } });
+/**
+ * Marks events published in one statement, whatever carts they belong to. The publisher's marks
+ * run after the answer and are batched (see `PublishMarks`), so this is a background statement:
+ * on Citus it prunes to the shards of the carts it names.
+ */
+export async function markPublished(db: SqlExecutor, events: readonly Pick<CartEvent, 'id' | 'cartId'>[], at: Date): Promise<void> {
+  if (events.length === 0) return;
+  await db.query(
+    `/* shard:all live-sync publish marks, batched across carts off the request path */
+     UPDATE cart."CartEvent" SET "publishedAt" = $1 WHERE "cartId" = ANY($2::uuid[]) AND "id" = ANY($3::bigint[])`,
+    [at, [...new Set(events.map((e) => e.cartId))], events.map((e) => e.id.toString())],
+  );
 }
 
 /** Up to `limit` events committed before `before` and never published, oldest first: the relay's sweep, across every cart. */

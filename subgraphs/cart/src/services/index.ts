@@ -51,7 +51,7 @@ export interface CartServiceDeps {
 
 export function createCartServices(deps: CartServiceDeps, settings: CartServiceSettings) {
   const { prisma, db, cache, tags, product, pricing } = deps;
-  const events = new EventPublisher({ prisma, redis: deps.redis, keyPrefix: settings.keyPrefix, logger: deps.logger });
+  const events = new EventPublisher({ prisma, db, redis: deps.redis, keyPrefix: settings.keyPrefix, logger: deps.logger });
   const reads = createCartReads(db, cache);
   const writer = new CartWriter({ db, cache, events, tags, lifetimes: settings.lifetimes });
   return {
