@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { clockTicksPerSecond, parseProcStat, parseVmRssKb, readCpuMs, readRssMb } from './proc.ts';
+import { clockTicksPerSecond, parseProcStat, parseVmRssKb, readCpuMs, readCpuMsByCommand, readRssMb } from './proc.ts';
 
 describe('parseProcStat', () => {
   it('reads utime and stime (fields 14 and 15)', () => {
@@ -42,5 +43,15 @@ describe('reading this very process', () => {
   it('answers undefined for a process that does not exist', () => {
     expect(readCpuMs(2 ** 30)).toBeUndefined();
     expect(readRssMb(2 ** 30)).toBeUndefined();
+  });
+});
+
+describe('readCpuMsByCommand', () => {
+  it("sums every process of a command (this one's included) and leaves out commands that have none", () => {
+    const command = readFileSync(`/proc/${process.pid}/comm`, 'utf8').trim();
+    const own = readCpuMs(process.pid)!;
+    const totals = readCpuMsByCommand([command, 'no-such-command-here']);
+    expect(Object.keys(totals)).toEqual([command]);
+    expect(totals[command]).toBeGreaterThanOrEqual(own);
   });
 });

@@ -4,7 +4,7 @@
  * `/proc/<pid>/status`. Linux only; elsewhere the figures are reported as unknown.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** utime and stime in clock ticks, from the text of `/proc/<pid>/stat`. */
 export function parseProcStat(text: string): { utimeTicks: number; stimeTicks: number } {
@@ -58,4 +58,32 @@ export function readRssMb(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU milliseconds so far of every process whose command (`/proc/<pid>/comm`) is one of
+ * `commands`, summed per command: the local data stores the services talk to (every Postgres
+ * backend and worker, Redis, PgBouncer). Commands with no process are left out. A process that
+ * exits between two readings takes its time with it, so short-lived backends are undercounted.
+ */
+export function readCpuMsByCommand(commands: readonly string[]): Record<string, number> {
+  const totals: Record<string, number> = {};
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return totals;
+  }
+  for (const pid of pids) {
+    let command: string;
+    try {
+      command = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (!commands.includes(command)) continue;
+    const cpu = readCpuMs(Number(pid));
+    if (cpu !== undefined) totals[command] = (totals[command] ?? 0) + cpu;
+  }
+  return totals;
 }

@@ -4,7 +4,7 @@
  * run, is what one operation cost each process: CPU ms, subgraph fetches, internal calls, and
  * the cache lookups it caused.
  */
-import { readCpuMs } from './proc.ts';
+import { readCpuMs, readCpuMsByCommand } from './proc.ts';
 import { histogramBuckets, parsePrometheus, sumSamples, type Scrape } from './prometheus.ts';
 import { bucketDelta, type Bucket } from './stats.ts';
 
@@ -29,9 +29,18 @@ async function scrape(origin: string): Promise<Scrape | undefined> {
   }
 }
 
-/** CPU of every process (read first, so the scrapes themselves are not counted) and each service's metrics. */
+/** The local data stores whose CPU a reading also takes, by process command; they are never part of a row's service total. */
+export const DATA_STORES = ['postgres', 'redis-server', 'pgbouncer'] as const;
+/** How a data store's CPU is named in a reading: `store:postgres`, ... */
+export const STORE_PREFIX = 'store:';
+
+/**
+ * CPU of every process and of the local data stores (read first, so the scrapes themselves are
+ * not counted), and each service's metrics.
+ */
 export async function takeReading(watched: readonly Watched[]): Promise<Reading> {
-  const cpuMs = Object.fromEntries(watched.map((w) => [w.name, readCpuMs(w.pid)]));
+  const stores = Object.entries(readCpuMsByCommand(DATA_STORES)).map(([command, ms]) => [`${STORE_PREFIX}${command}`, ms] as const);
+  const cpuMs = Object.fromEntries([...watched.map((w) => [w.name, readCpuMs(w.pid)] as const), ...stores]);
   const scrapes = Object.fromEntries(await Promise.all(watched.map(async (w) => [w.name, w.origin ? await scrape(w.origin) : undefined] as const)));
   return { cpuMs, scrapes };
 }
@@ -48,7 +57,7 @@ export interface CacheFigure {
 export interface Costs {
   /** CPU ms each process used during the run. */
   cpuMs: Record<string, number>;
-  /** CPU ms per operation, each process and `total` (the services only, not the load generator). */
+  /** CPU ms per operation, each process and `total` (the services only, not the load generator or the data stores, `store:<command>`). */
   cpuMsPerOp: Record<string, number>;
   /** GraphQL requests each subgraph served, per operation (`http_request_duration_seconds_count{route="/graphql"}`), and `total`. */
   fetchesPerOp: Record<string, number>;

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Row } from './measure.ts';
+import { STORE_PREFIX } from './readings.ts';
 import type { ScenarioReport, Target } from './scenario.ts';
 
 /** A figure for the tables and notes: `digits` decimals, 'n/a' when unknown. */
@@ -39,15 +40,16 @@ const cell = (text: string, c: Column) => (c.left ? text.slice(0, c.width).padEn
 const header = (columns = COLUMNS) => columns.map((c) => cell(c.title, c)).join(' ');
 const line = (row: Row, columns = COLUMNS) => columns.map((c) => cell(c.value(row), c)).join(' ');
 
-const byName = (values: Record<string, number>, digits: number) =>
+const byName = (values: Record<string, number>, digits: number, keep: (name: string) => boolean = () => true) =>
   Object.entries(values)
-    .filter(([k]) => k !== 'total')
-    .map(([k, v]) => `${k} ${num(v, digits)}`)
+    .filter(([k]) => k !== 'total' && keep(k))
+    .map(([k, v]) => `${k.startsWith(STORE_PREFIX) ? k.slice(STORE_PREFIX.length) : k} ${num(v, digits)}`)
     .join(', ');
 
 function details(row: Row): string[] {
+  const stores = byName(row.costs.cpuMsPerOp, 3, (k) => k.startsWith(STORE_PREFIX));
   const out = [
-    `CPU ms/op by process: ${byName(row.costs.cpuMsPerOp, 3) || 'n/a'}${row.loadgenCpuPercent === null ? '' : ` | load generator ${num(row.loadgenCpuPercent, 0)} % of a core`}`,
+    `CPU ms/op by process: ${byName(row.costs.cpuMsPerOp, 3, (k) => !k.startsWith(STORE_PREFIX)) || 'n/a'}${stores ? ` | data stores: ${stores}` : ''}${row.loadgenCpuPercent === null ? '' : ` | load generator ${num(row.loadgenCpuPercent, 0)} % of a core`}`,
   ];
   if (Object.keys(row.costs.fetchesPerOp).length > 1) {
     out.push(`fetches/op by subgraph: ${byName(row.costs.fetchesPerOp, 2)}; internal calls/op: ${byName(row.costs.internalCallsPerOp, 2)}`);
