@@ -67,6 +67,17 @@ describe('PublishMarks', () => {
     await tick();
     expect(afterThat.done).toBe(true);
   });
+
+  it('a batch whose write fails resolves its callers and does not stall the next one', async () => {
+    const written: number[][] = [];
+    const marks = new PublishMarks(async (events) => {
+      written.push(events.map((e) => Number(e.id)));
+      if (written.length === 1) throw new Error('connection reset');
+    });
+    await expect(marks.mark([event(1)])).resolves.toBeUndefined();
+    await expect(marks.mark([event(2)])).resolves.toBeUndefined();
+    expect(written).toEqual([[1], [2]]);
+  });
 });
 
 describe('markPublished on Postgres', () => {

@@ -38,16 +38,17 @@ export class PublishMarks {
   private next: Promise<void> | undefined;
   private last: Promise<void> = Promise.resolve();
 
+  /** `write` marks a batch and reports its own failures: a rejection here is dropped, so one failed batch cannot stall the next. */
   constructor(private readonly write: (events: CartEvent[]) => Promise<void>) {}
 
-  /** Resolves once `events` are marked (or the mark failed and was logged); never rejects. */
+  /** Resolves once `events` are marked (or their batch failed); never rejects. */
   mark(events: readonly CartEvent[]): Promise<void> {
     this.queued.push(...events);
     this.next ??= this.last = this.last.then(() => {
       const batch = this.queued;
       this.queued = [];
       this.next = undefined;
-      return this.write(batch);
+      return this.write(batch).catch(() => undefined);
     });
     return this.next;
   }
