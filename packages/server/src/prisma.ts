@@ -28,6 +28,10 @@ export function createPool(settings: DatabaseSettings): pg.Pool {
     max: settings.DATABASE_POOL_SIZE,
     connectionTimeoutMillis: settings.DATABASE_ACQUIRE_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
+    // A pipelined connection sends a query without waiting for the answer to the one before, so
+    // a transaction's BEGIN travels with its first statement (`sql.ts`). Callers that await each
+    // query, as Prisma does, see no difference.
+    pipeline: true,
     ...(settings.applicationName ? { application_name: settings.applicationName } : {}),
   });
   // An idle connection the server closed (a Postgres restart, a terminated backend) is dropped by

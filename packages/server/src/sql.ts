@@ -15,7 +15,27 @@ export interface Sql extends SqlExecutor {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
 }
 
-/** SQL on `pool`; `onQuery` counts every statement (BEGIN and COMMIT included). */
+/**
+ * Runs `send`, whose queries a pipelined client writes as they are called, with the socket corked,
+ * so they leave in one write. A client without a socket to cork (or not pipelined) still sends
+ * them in order.
+ */
+function together<T>(client: pg.PoolClient, send: () => T): T {
+  const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
+  stream?.cork?.();
+  try {
+    return send();
+  } finally {
+    stream?.uncork?.();
+  }
+}
+
+/**
+ * SQL on `pool`; `onQuery` counts every statement (BEGIN and COMMIT included). A transaction's
+ * BEGIN is not a round trip of its own: it goes out with the transaction's first statement, in
+ * the same socket write, on the pool's pipelined connections (`prisma.ts`). A transaction that
+ * runs no statement sends nothing.
+ */
 export function createSql(pool: pg.Pool, onQuery: () => void = () => undefined): Sql {
   const on = (client: pg.Pool | pg.PoolClient): SqlExecutor => ({
     async query<R extends object>(text: string, values: readonly unknown[] = []) {
@@ -28,14 +48,24 @@ export function createSql(pool: pg.Pool, onQuery: () => void = () => undefined):
     query: direct.query,
     async transaction(fn) {
       const client = await pool.connect();
-      const tx = on(client);
+      const inside = on(client);
+      let begun = false;
+      const tx: SqlExecutor = {
+        async query<R extends object>(text: string, values: readonly unknown[] = []) {
+          if (begun) return inside.query<R>(text, values);
+          begun = true;
+          onQuery();
+          onQuery();
+          const [, result] = await Promise.all(together(client, () => [client.query('BEGIN'), client.query<R & pg.QueryResultRow>(text, values as unknown[])] as const));
+          return result.rows;
+        },
+      };
       try {
-        await tx.query('BEGIN');
         const result = await fn(tx);
-        await tx.query('COMMIT');
+        if (begun) await inside.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        if (begun) await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
         client.release();
