@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { clockTicksPerSecond, parseProcStat, parseVmRssKb, readCpuMs, readCpuMsByCommand, readRssMb } from './proc.ts';
+import { clockTicksPerSecond, cpuMsBetween, parseProcStat, parseVmRssKb, readCpuMs, readCpuMsByCommand, readRssMb } from './proc.ts';
 
 describe('parseProcStat', () => {
   it('reads utime and stime (fields 14 and 15)', () => {
@@ -47,11 +47,20 @@ describe('reading this very process', () => {
 });
 
 describe('readCpuMsByCommand', () => {
-  it("sums every process of a command (this one's included) and leaves out commands that have none", () => {
+  it("reads every process of a command (this one's included) and leaves out commands that have none", () => {
     const command = readFileSync(`/proc/${process.pid}/comm`, 'utf8').trim();
     const own = readCpuMs(process.pid)!;
-    const totals = readCpuMsByCommand([command, 'no-such-command-here']);
-    expect(Object.keys(totals)).toEqual([command]);
-    expect(totals[command]).toBeGreaterThanOrEqual(own);
+    const found = readCpuMsByCommand([command, 'no-such-command-here']);
+    expect(Object.keys(found)).toEqual([command]);
+    expect(found[command]![process.pid]).toBeGreaterThanOrEqual(own);
+  });
+});
+
+describe('cpuMsBetween', () => {
+  it('adds what each process seen twice used and all of what a new one used; one that exited never makes it negative', () => {
+    // pid 1 used 30 ms more, pid 2 exited (its 500 ms are gone), pid 3 started and used 40 ms.
+    expect(cpuMsBetween({ 1: 100, 2: 500 }, { 1: 130, 3: 40 })).toBe(70);
+    expect(cpuMsBetween({ 2: 500 }, {})).toBe(0);
+    expect(cpuMsBetween(undefined, { 7: 12 })).toBe(12);
   });
 });

@@ -62,17 +62,16 @@ export function readRssMb(pid: number): number | undefined {
 
 /**
  * CPU milliseconds so far of every process whose command (`/proc/<pid>/comm`) is one of
- * `commands`, summed per command: the local data stores the services talk to (every Postgres
- * backend and worker, Redis, PgBouncer). Commands with no process are left out. A process that
- * exits between two readings takes its time with it, so short-lived backends are undercounted.
+ * `commands`, per command and pid: the local data stores the services talk to (every Postgres
+ * backend and worker, Redis, PgBouncer). Commands with no process are left out.
  */
-export function readCpuMsByCommand(commands: readonly string[]): Record<string, number> {
-  const totals: Record<string, number> = {};
+export function readCpuMsByCommand(commands: readonly string[]): Record<string, Record<number, number>> {
+  const found: Record<string, Record<number, number>> = {};
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   } catch {
-    return totals;
+    return found;
   }
   for (const pid of pids) {
     let command: string;
@@ -83,7 +82,18 @@ export function readCpuMsByCommand(commands: readonly string[]): Record<string, 
     }
     if (!commands.includes(command)) continue;
     const cpu = readCpuMs(Number(pid));
-    if (cpu !== undefined) totals[command] = (totals[command] ?? 0) + cpu;
+    if (cpu !== undefined) (found[command] ??= {})[Number(pid)] = cpu;
   }
-  return totals;
+  return found;
+}
+
+/**
+ * CPU ms a command's processes used between two `readCpuMsByCommand` readings: what each process
+ * seen at both used, plus all of what a process started in between used. A process that exited
+ * in between takes its time with it (undercounted, never negative).
+ */
+export function cpuMsBetween(before: Record<number, number> | undefined, after: Record<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of Object.entries(after)) total += Math.max(0, ms - (before?.[Number(pid)] ?? 0));
+  return total;
 }

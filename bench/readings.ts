@@ -4,7 +4,7 @@
  * run, is what one operation cost each process: CPU ms, subgraph fetches, internal calls, and
  * the cache lookups it caused.
  */
-import { readCpuMs, readCpuMsByCommand } from './proc.ts';
+import { cpuMsBetween, readCpuMs, readCpuMsByCommand } from './proc.ts';
 import { histogramBuckets, parsePrometheus, sumSamples, type Scrape } from './prometheus.ts';
 import { bucketDelta, type Bucket } from './stats.ts';
 
@@ -18,6 +18,8 @@ export interface Watched {
 export interface Reading {
   cpuMs: Record<string, number | undefined>;
   scrapes: Record<string, Scrape | undefined>;
+  /** The local data stores' CPU ms so far, per command and pid (`DATA_STORES`). */
+  stores?: Record<string, Record<number, number>>;
 }
 
 async function scrape(origin: string): Promise<Scrape | undefined> {
@@ -39,10 +41,10 @@ export const STORE_PREFIX = 'store:';
  * not counted), and each service's metrics.
  */
 export async function takeReading(watched: readonly Watched[]): Promise<Reading> {
-  const stores = Object.entries(readCpuMsByCommand(DATA_STORES)).map(([command, ms]) => [`${STORE_PREFIX}${command}`, ms] as const);
-  const cpuMs = Object.fromEntries([...watched.map((w) => [w.name, readCpuMs(w.pid)] as const), ...stores]);
+  const stores = readCpuMsByCommand(DATA_STORES);
+  const cpuMs = Object.fromEntries(watched.map((w) => [w.name, readCpuMs(w.pid)]));
   const scrapes = Object.fromEntries(await Promise.all(watched.map(async (w) => [w.name, w.origin ? await scrape(w.origin) : undefined] as const)));
-  return { cpuMs, scrapes };
+  return { cpuMs, scrapes, stores };
 }
 
 export interface CacheFigure {
@@ -85,6 +87,11 @@ export function costsBetween(before: Reading, after: Reading, ops: number, group
     cpuMs[name] = a - b;
     cpuMsPerOp[name] = per(a - b);
     if (groups.services.includes(name)) cpuTotal += a - b;
+  }
+  for (const [command, pids] of Object.entries(after.stores ?? {})) {
+    const used = cpuMsBetween(before.stores?.[command], pids);
+    cpuMs[`${STORE_PREFIX}${command}`] = used;
+    cpuMsPerOp[`${STORE_PREFIX}${command}`] = per(used);
   }
   cpuMsPerOp.total = per(cpuTotal);
   const fetchesPerOp: Record<string, number> = {};
