@@ -54,10 +54,9 @@ export function createSql(pool: pg.Pool, onQuery: () => void = () => undefined):
         async query<R extends object>(text: string, values: readonly unknown[] = []) {
           if (begun) return inside.query<R>(text, values);
           begun = true;
-          onQuery();
-          onQuery();
-          const [, result] = await Promise.all(together(client, () => [client.query('BEGIN'), client.query<R & pg.QueryResultRow>(text, values as unknown[])] as const));
-          return result.rows;
+          // Both calls reach the client before their first await, so both are written while corked.
+          const [, rows] = await Promise.all(together(client, () => [inside.query('BEGIN'), inside.query<R>(text, values)] as const));
+          return rows;
         },
       };
       try {
